@@ -4,6 +4,8 @@
 import type { ResourceInfo } from '../api/scheme.ts';
 import type { KubeList, KubeObject, WatchEvent } from '../api/types.ts';
 
+export type SourceSubresource = 'status' | 'finalize';
+
 export interface SourceListOptions { labelSelector?: string; fieldSelector?: string }
 
 export interface Source {
@@ -12,7 +14,8 @@ export interface Source {
   watch(info: ResourceInfo, namespace: string | undefined, resourceVersion: string, signal: AbortSignal, opts?: SourceListOptions): AsyncIterable<WatchEvent>;
   get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject>;
   create(info: ResourceInfo, obj: KubeObject): Promise<KubeObject>;
-  update(info: ResourceInfo, obj: KubeObject, subresource?: 'status'): Promise<KubeObject>;
+  // update with subresource 'finalize' is the Namespace finalize call (spec.finalizers), as kube's namespace controller makes.
+  update(info: ResourceInfo, obj: KubeObject, subresource?: SourceSubresource): Promise<KubeObject>;
   patch(info: ResourceInfo, namespace: string | undefined, name: string, type: 'json' | 'merge' | 'strategic', patch: unknown, subresource?: 'status'): Promise<KubeObject>;
   delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<void>;
 }
