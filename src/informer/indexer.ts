@@ -20,6 +20,8 @@ export class Indexer<T extends KubeObject> {
     for (const [key, obj] of this.#items) addTo(idx, key, obj);
   }
 
+  hasIndex(name: string): boolean { return this.#indexes.has(name); }
+
   byIndex(name: string, value: string): T[] {
     const idx = this.#indexes.get(name);
     if (!idx) throw new Error(`Indexer: no index ${name}`);

@@ -67,6 +67,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   // addIndex adds a named index: fn returns the index values of an object.
   addIndex(name: string, fn: IndexFunc<T>): void { this.#indexer.addIndex(name, fn); }
   byIndex(name: string, value: string): T[] { return this.#indexer.byIndex(name, value); }
+  hasIndex(name: string): boolean { return this.#indexer.hasIndex(name); }
 
   hasSynced(): boolean { return this.#synced; }
   get(key: ObjectKey | string): T | undefined { return this.#indexer.get(key); }
@@ -114,12 +115,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.#resourceVersion = list.metadata.resourceVersion ?? '';
     this.#markSynced();
     onProgress();
+    let idle = 0;
     while (!signal.aborted) {
       const events = this.#opts.source.watch(this.info, this.#opts.namespace, this.#resourceVersion, signal, this.#listOptions());
+      let seen = false;
       for await (const ev of events) {
         this.#apply(ev);
+        seen = true;
         onProgress();
       }
+      // A server that keeps closing empty watches at once must not make us spin.
+      idle = seen ? 0 : idle + 1;
+      if (idle > 1) await sleep(Math.min(MIN_BACKOFF_MS * 2 ** (idle - 2), MAX_BACKOFF_MS), signal);
     }
   }
 
@@ -166,7 +173,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     const cur = this.#freeze ? deepFreeze(obj) : obj;
     const prev = this.#indexer.set(cur);
     for (const h of this.#handlers) {
-      if (prev) h.onUpdate?.(prev, cur); else h.onAdd?.(cur);
+      this.#deliver(() => { if (prev) h.onUpdate?.(prev, cur); else h.onAdd?.(cur); });
     }
   }
 
@@ -174,7 +181,12 @@ export class Informer<T extends KubeObject = KubeObject> {
     const prev = this.#indexer.delete(objectKey(obj));
     if (!prev) return;
     const last = this.#freeze ? deepFreeze(obj) : obj;
-    for (const h of this.#handlers) h.onDelete?.(last);
+    for (const h of this.#handlers) this.#deliver(() => h.onDelete?.(last));
+  }
+
+  // #deliver calls one handler; a throwing handler is reported and must not break the watch of the others.
+  #deliver(call: () => void): void {
+    try { call(); } catch (err) { this.#opts.onError?.(err); }
   }
 
   #startResync(signal: AbortSignal): () => void {
@@ -182,7 +194,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (ms === undefined) return () => {};
     const t = setInterval(() => {
       if (!this.#synced || signal.aborted) return;
-      for (const o of this.#indexer.list()) for (const h of this.#handlers) h.onUpdate?.(o, o);
+      for (const o of this.#indexer.list()) for (const h of this.#handlers) this.#deliver(() => h.onUpdate?.(o, o));
     }, ms);
     return () => clearInterval(t);
   }

@@ -12,17 +12,19 @@ export class EmbeddedSource implements Source {
     this.#registry = registry;
   }
 
-  list(info: ResourceInfo, namespace?: string, opts?: SourceListOptions): Promise<KubeList> {
-    return this.#registry.list(info, namespace, { ...opts });
+  async list(info: ResourceInfo, namespace?: string, opts?: SourceListOptions): Promise<KubeList> {
+    return structuredClone(await this.#registry.list(info, namespace, { ...opts }));
   }
 
+  // watch copies each event's object: the registry may share one object between watchers, and
+  // informers freeze what they cache.
   async *watch(info: ResourceInfo, namespace: string | undefined, resourceVersion: string, signal: AbortSignal, opts?: SourceListOptions): AsyncIterable<WatchEvent> {
     const events = await this.#registry.watch(info, namespace, { ...opts, resourceVersion, allowWatchBookmarks: true }, signal);
-    yield* events;
+    for await (const ev of events) yield { type: ev.type, object: structuredClone(ev.object) };
   }
 
-  get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
-    return this.#registry.get(info, namespace, name);
+  async get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
+    return structuredClone(await this.#registry.get(info, namespace, name));
   }
 
   create(info: ResourceInfo, obj: KubeObject): Promise<KubeObject> {

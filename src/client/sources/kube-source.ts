@@ -42,7 +42,7 @@ export class KubeSource implements Source {
 
   constructor(kc: KubeConfig) {
     if (!kc.getCurrentCluster()) throw new Error('KubeSource: the kubeconfig has no current cluster');
-    this.#kc = kc;
+    this.#kc = allowPlainHttp(kc);
   }
 
   // fromKubeConfig loads a kubeconfig file path, or takes a loaded KubeConfig.
@@ -86,14 +86,29 @@ export class KubeSource implements Source {
   async #request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
     const cluster = this.#kc.getCurrentCluster();
     const url = new URL((cluster?.server ?? '') + path);
-    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', 'Content-Type': contentType } };
-    await this.#kc.applyToHTTPSOptions(opts);
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    // Content-Length always: Node sends DELETE bodies unchunked, so without it the body is lost.
+    const headers: Record<string, string | number> = { Accept: 'application/json', 'Content-Type': contentType };
+    if (payload !== undefined) headers['Content-Length'] = Buffer.byteLength(payload);
+    const opts: https.RequestOptions = { method, headers };
+    await this.#kc.applyToHTTPSOptions(opts);
     const { status, text } = await send(url, opts, payload);
     const parsed = text ? JSON.parse(text) as unknown : undefined;
     if (status >= 200 && status < 300) return parsed;
     throw statusError(status, parsed as StatusBody | undefined);
   }
+}
+
+// allowPlainHttp marks plain-http clusters (Portico on loopback) skipTLSVerify: client-node refuses
+// http:// servers otherwise, though there is no TLS to verify.
+function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  if (!kc.clusters.some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) return kc;
+  const out = new KubeConfig();
+  out.loadFromOptions({
+    clusters: kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users, contexts: kc.contexts, currentContext: kc.currentContext,
+  });
+  return out;
 }
 
 function send(url: URL, opts: https.RequestOptions, payload: string | undefined): Promise<{ status: number; text: string }> {

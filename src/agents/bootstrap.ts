@@ -1,0 +1,66 @@
+// Bootstrap creates what a cluster has from the start: the default namespaces, and the `kubernetes`
+// Service in `default` (ClusterIP = the first address of the service CIDR) with selector-less Endpoints
+// pointing at the API server. It is idempotent: on a restart it converges what exists (the API port may move).
+import { byKind } from '../api/scheme.ts';
+import type { ResourceInfo } from '../api/scheme.ts';
+import type { KubeObject } from '../api/types.ts';
+import type { Registry } from '../apiserver/registry/types.ts';
+import { isAlreadyExists } from '../lib/errors.ts';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface BootstrapOptions { serviceCIDR: string; apiHost: string; apiPort: number }
+
+// info is the ResourceInfo of a core/v1 or grouped kind the scheme is known to have.
+export function info(apiVersion: string, kind: string): ResourceInfo {
+  const i = apiVersion.indexOf('/');
+  const found = i < 0 ? byKind('', apiVersion, kind) : byKind(apiVersion.slice(0, i), apiVersion.slice(i + 1), kind);
+  if (!found) throw new TypeError(`bootstrap: the scheme has no ${apiVersion} ${kind}`);
+  return found;
+}
+
+// firstServiceIP is the ".1" address of an IPv4 CIDR: 127.96.0.0/12 → 127.96.0.1.
+export function firstServiceIP(cidr: string): string {
+  const [addr, bitsText] = cidr.split('/');
+  const bits = Number(bitsText);
+  const parts = (addr ?? '').split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255) || !(bits >= 0 && bits <= 30)) {
+    throw new TypeError(`invalid service CIDR ${cidr}`);
+  }
+  const n = parts.reduce((a, p) => a * 256 + p, 0);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const first = ((n & mask) >>> 0) + 1;
+  return [24, 16, 8, 0].map((s) => (first >>> s) & 255).join('.');
+}
+
+// ensure creates obj, or converges the live object's `fields` (top-level keys) to obj's.
+export async function ensure(registry: Registry, obj: KubeObject, fields: string[] = []): Promise<KubeObject> {
+  const ri = info(obj.apiVersion ?? 'v1', obj.kind ?? '');
+  const ns = obj.metadata?.namespace;
+  try {
+    return await registry.create(ri, ns, obj);
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+  const live = await registry.get(ri, ns, obj.metadata?.name ?? '');
+  if (fields.length === 0) return live;
+  const patch = Object.fromEntries(fields.map((f) => [f, obj[f]]));
+  return registry.patch(ri, ns, obj.metadata?.name ?? '', 'strategic', patch);
+}
+
+// bootstrap makes the namespaces and the kubernetes Service and Endpoints.
+export async function bootstrap(registry: Registry, o: BootstrapOptions): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) await ensure(registry, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const labels = { component: 'apiserver', provider: 'kubernetes' };
+  const port = { name: 'https', port: 443, protocol: 'TCP', targetPort: o.apiPort };
+  await ensure(registry, {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels },
+    spec: { type: 'ClusterIP', clusterIP: firstServiceIP(o.serviceCIDR), ports: [port], sessionAffinity: 'None' },
+  });
+  const svc = info('v1', 'Service');
+  await registry.patch(svc, 'default', 'kubernetes', 'merge', { spec: { ports: [port] } });
+  await ensure(registry, {
+    apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default' },
+    subsets: [{ addresses: [{ ip: o.apiHost }], ports: [{ name: 'https', port: o.apiPort, protocol: 'TCP' }] }],
+  }, ['subsets']);
+}

@@ -1,0 +1,134 @@
+// createDnsServer serves the cluster zone over UDP and TCP on one port: the plugin chain is
+// kubernetes → cache → forward, answers come from the SnapshotRunner's current Snapshot, and the
+// data path never reads the lookup. Malformed queries get FORMERR (or are dropped); nothing a client
+// sends can throw out of a socket handler.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { errorResponse, truncated } from './answer.ts';
+import type { DnsLookup } from './lookup.ts';
+import { MIN_UDP, parseQuery } from './message.ts';
+import type { Query } from './message.ts';
+import { DnsMetrics } from './metrics.ts';
+import { chain } from './plugin.ts';
+import type { DnsRequest, Handler, Plugin } from './plugin.ts';
+import { cachePlugin } from './plugins/cache.ts';
+import { Forwarder, upstreamsFromResolvConf } from './plugins/forward.ts';
+import type { Upstream } from './plugins/forward.ts';
+import { kubernetesPlugin } from './plugins/kubernetes.ts';
+import { RCODE } from './records.ts';
+import type { Snapshot } from './snapshot.ts';
+import { SnapshotRunner } from './snapshot-runner.ts';
+import { TcpConnection } from './tcp.ts';
+
+export interface DnsServerOptions {
+  lookup: DnsLookup;
+  host?: string;                 // default 127.0.0.1
+  port?: number;                 // default 10053; 0 picks a free port (the same for UDP and TCP)
+  zone?: string;                 // default cluster.local
+  ttl?: number;                  // seconds, every record and negative answer; default 5
+  upstreams?: readonly Upstream[]; // default: nameservers of /etc/resolv.conf; [] disables forwarding
+  forwardTimeoutMs?: number;     // default 2000
+  cache?: { maxEntries?: number; maxTtl?: number } | false;
+  metrics?: DnsMetrics;          // default: a DnsMetrics on its own registry
+  tcpIdleMs?: number;            // default 10000
+  minIntervalMs?: number;        // snapshot recompile spacing; default 20
+  onError?: (err: unknown) => void;
+}
+
+export interface DnsServer {
+  address: { host: string; port: number };
+  metrics: DnsMetrics;
+  // snapshot is the Snapshot being served (undefined until the lookup syncs).
+  snapshot(): Snapshot | undefined;
+  // ready resolves once the first Snapshot is served.
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
+  const zone = (o.zone ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
+  const ttl = o.ttl ?? 5;
+  if (!o.lookup) throw new TypeError('createDnsServer: lookup is required');
+  if (!(Number.isInteger(ttl) && ttl >= 0)) throw new TypeError('createDnsServer: ttl must be a non-negative integer');
+  if (zone === '' || !/^[a-z0-9.-]+$/.test(zone)) throw new TypeError(`createDnsServer: bad zone ${o.zone}`);
+  const metrics = o.metrics ?? new DnsMetrics();
+  const runner = new SnapshotRunner({ lookup: o.lookup, zone, ttl, minIntervalMs: o.minIntervalMs ?? 20, onError: o.onError ?? (() => {}) });
+  const upstreams = o.upstreams ?? upstreamsFromResolvConf();
+  const forwarder = upstreams.length ? new Forwarder({ upstreams, timeoutMs: o.forwardTimeoutMs ?? 2000 }) : undefined;
+  const plugins: Plugin[] = [kubernetesPlugin({ snapshot: () => runner.current(), zone, ra: forwarder !== undefined })];
+  if (forwarder && o.cache !== false) plugins.push(cachePlugin({ ...(o.cache ?? {}), onHit: () => metrics.cacheHit(), onMiss: () => metrics.cacheMiss() }));
+  if (forwarder) plugins.push(forwarder.plugin);
+  const ra = forwarder !== undefined;
+  const handler = chain(plugins, (req) => errorResponse(req.msg, RCODE.REFUSED, req.q, false));
+  const serve = makeServe(handler, metrics, ra, o.onError);
+  const host = o.host ?? '127.0.0.1';
+  try {
+    const { udp, tcp, port } = await bindBoth(host, o.port ?? 10053);
+    const conns = new Set<TcpConnection>();
+    udp.on('message', (msg, rinfo) => serve(msg, 'udp', (res) => udp.send(res, rinfo.port, rinfo.address)));
+    udp.on('error', (err) => o.onError?.(err));
+    tcp.on('connection', (sock) => {
+      const c = new TcpConnection(sock, o.tcpIdleMs ?? 10_000, (msg, reply) => serve(msg, 'tcp', reply), () => conns.delete(c));
+      conns.add(c);
+    });
+    return {
+      address: { host, port }, metrics,
+      snapshot: () => runner.current(),
+      ready: () => runner.whenReady(),
+      close: async () => {
+        runner.stop();
+        forwarder?.close();
+        for (const c of conns) c.destroy();
+        await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
+      },
+    };
+  } catch (err) {
+    runner.stop();
+    forwarder?.close();
+    throw err;
+  }
+}
+
+type Serve = (msg: Buffer, transport: 'udp' | 'tcp', send: (res: Buffer) => void) => void;
+
+// makeServe runs one query through the chain: parse, answer, enforce the UDP size (TC), count.
+function makeServe(handler: Handler, m: DnsMetrics, ra: boolean, onError?: (err: unknown) => void): Serve {
+  return (msg, transport, send) => {
+    const t0 = performance.now();
+    const q = parseQuery(msg);
+    if (q === null) return;
+    if (typeof q === 'number') { m.response(q); send(errorResponse(msg, q, null, ra)); return; }
+    m.query(q.qtype);
+    const finish = (res: Buffer) => {
+      const out = transport === 'udp' && res.length > (q.edns ? q.udpSize : MIN_UDP) ? truncated(msg, q, res) : res;
+      m.response((out[3] ?? 0) & 0x0f);
+      m.latency((performance.now() - t0) / 1000);
+      send(out);
+    };
+    const fail = (err: unknown) => { onError?.(err); finish(errorResponse(msg, RCODE.SERVFAIL, q, ra)); };
+    if (q.edns && q.ednsVersion > 0) { finish(errorResponse(msg, RCODE.BADVERS, q, ra)); return; }
+    let res: Buffer | Promise<Buffer>;
+    try { res = handler({ msg, q, transport } satisfies DnsRequest); } catch (err) { fail(err); return; }
+    if (res instanceof Promise) res.then(finish, fail); else finish(res);
+  };
+}
+
+// bindBoth binds a UDP socket and a TCP server to the same host and port (retrying when port 0 gave
+// the UDP socket a port that TCP cannot have).
+async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(port, host, () => { udp.off('error', reject); resolve(); }); });
+    const bound = udp.address().port;
+    const tcp = net.createServer();
+    try {
+      await new Promise<void>((resolve, reject) => { tcp.once('error', reject); tcp.listen(bound, host, () => { tcp.off('error', reject); resolve(); }); });
+      return { udp, tcp, port: bound };
+    } catch (err) {
+      udp.close();
+      if (port !== 0 || attempt >= 10) throw err;
+    }
+  }
+}
+
+export type { Query };

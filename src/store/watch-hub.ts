@@ -1,0 +1,119 @@
+// WatchHub fans committed log records out to in-process watchers. The store is the only writer, so a write
+// publishes its record right after it commits, in the same synchronous step: a watcher that subscribes and
+// then replays history synchronously can neither miss nor reorder an event.
+import type { LogRecord } from './engine.ts';
+import type { StoreEvent } from './store.ts';
+
+export class WatchHub {
+  readonly #watchers = new Set<WatchQueue>();
+
+  // publish hands rec to every open watcher whose prefix matches its key.
+  publish(rec: LogRecord): void {
+    for (const w of this.#watchers) if (rec.key.startsWith(w.prefix)) w.push(rec);
+  }
+
+  add(w: WatchQueue): void { this.#watchers.add(w); }
+  remove(w: WatchQueue): void { this.#watchers.delete(w); }
+  get size(): number { return this.#watchers.size; }
+
+  // closeAll ends every watch (used by Store.close).
+  closeAll(): void { for (const w of [...this.#watchers]) w.close(); }
+}
+
+// toEvent parses a log record into a fresh StoreEvent; each watcher gets its own copy, so consumers may
+// mutate what they receive.
+export function toEvent(rec: LogRecord): StoreEvent {
+  const ev: StoreEvent = { type: rec.type, key: rec.key, object: JSON.parse(rec.text), revision: rec.rev };
+  if (rec.prevText !== undefined) ev.prevObject = JSON.parse(rec.prevText);
+  return ev;
+}
+
+type Waiter = { resolve: (r: IteratorResult<StoreEvent>) => void; reject: (e: unknown) => void };
+
+// WatchQueue is one watch: an unbounded queue of records with revision > lastRev (older ones are dropped, so
+// replay and live delivery dedupe by revision), consumed as an AsyncIterator. It ends when the signal
+// aborts, when the consumer calls return() (break in for-await), or when the store closes.
+export class WatchQueue implements AsyncIterableIterator<StoreEvent> {
+  readonly prefix: string;
+  #lastRev: number;
+  #queue: LogRecord[] = [];
+  #head = 0;
+  #waiter: Waiter | undefined;
+  #error: unknown = undefined;
+  #closed = false;
+  readonly #signal: AbortSignal;
+  readonly #onClose: (w: WatchQueue) => void;
+  readonly #onAbort = (): void => this.close();
+
+  constructor(prefix: string, fromRev: number, signal: AbortSignal, onClose: (w: WatchQueue) => void) {
+    this.prefix = prefix;
+    this.#lastRev = fromRev;
+    this.#signal = signal;
+    this.#onClose = onClose;
+    if (signal.aborted) this.#closed = true;
+    else signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  get closed(): boolean { return this.#closed; }
+
+  push(rec: LogRecord): void {
+    if (this.#closed || rec.rev <= this.#lastRev) return;
+    this.#lastRev = rec.rev;
+    const w = this.#waiter;
+    if (w) { this.#waiter = undefined; w.resolve({ done: false, value: toEvent(rec) }); return; }
+    this.#queue.push(rec);
+  }
+
+  // fail ends the watch with err: the pending or next call to next() rejects with it, later ones are done.
+  fail(err: unknown): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    this.close();
+    if (w) w.reject(err);
+    else this.#error = err;
+  }
+
+  // close ends the watch, drops undelivered records and unsubscribes; idempotent.
+  close(): void {
+    this.#closed = true;
+    this.#queue = [];
+    this.#head = 0;
+    this.#detach();
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    if (w) w.resolve({ done: true, value: undefined });
+  }
+
+  #detach(): void {
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#onClose(this);
+  }
+
+  next(): Promise<IteratorResult<StoreEvent>> {
+    if (this.#error !== undefined) {
+      const e = this.#error;
+      this.#error = undefined;
+      return Promise.reject(e);
+    }
+    if (this.#head < this.#queue.length) return Promise.resolve({ done: false, value: this.#take() });
+    if (this.#closed) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => { this.#waiter = { resolve, reject }; });
+  }
+
+  #take(): StoreEvent {
+    const rec = this.#queue[this.#head] as LogRecord;
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return toEvent(rec);
+  }
+
+  return(): Promise<IteratorResult<StoreEvent>> {
+    this.close();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): WatchQueue { return this; }
+}
