@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, startPortico } from './harness.ts';
+import { ROOT, startPortico, tempDir } from './harness.ts';
 import type { Portico } from './harness.ts';
 
 const FIX = 'test/fixtures/cli';
@@ -74,7 +74,8 @@ describe('portico CLI', { timeout: 60_000 }, () => {
   });
 
   const errors = [
-    { desc: 'invalid port names file, object and field', file: `${FIX}/bad-port.yaml`, want: `error: ${FIX}/bad-port.yaml: Service "x": spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n` },
+    { desc: 'invalid port names file, object and field', file: `${FIX}/bad-port.yaml`, want: `error: ${FIX}/bad-port.yaml: Service "x": spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n` +
+      `error: ${FIX}/bad-port.yaml: Service "x": spec.ports[0].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n` },
     { desc: 'YAML error names file and line', file: `${FIX}/bad-yaml.yaml`, want: /^error: error parsing test\/fixtures\/cli\/bad-yaml\.yaml: yaml: line 8: / },
     { desc: 'missing file', file: `${FIX}/none.yaml`, want: `error: the path "${FIX}/none.yaml" does not exist\n` },
   ];
@@ -94,6 +95,12 @@ describe('portico CLI', { timeout: 60_000 }, () => {
     assert.equal(f.stdout, 'service "nginx" deleted\n');
     assert.match(f.stderr, /configmaps "settings" not found/);
     assert.equal(f.code, 1);
+  });
+
+  test('serve on a taken address fails with one line and exit code 1', async () => {
+    const r = await p.portico(['serve', '--api-addr', `127.0.0.1:${p.port}`, '--data-dir', tempDir()]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${p.port}: address already in use$`, 'm'));
   });
 
   test('serve flags are validated', async () => {

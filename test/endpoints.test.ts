@@ -23,6 +23,9 @@ function readyStatus(ip: string, ready: boolean): k8s.V1PodStatus {
   return { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '127.0.0.2', conditions: [cond('PodScheduled', true), cond('Initialized', true), cond('ContainersReady', ready), cond('Ready', ready)] };
 }
 
+// plain drops client-node's model classes, for deepEqual against literals.
+function plain(v: unknown): unknown { return JSON.parse(JSON.stringify(v ?? null)); }
+
 function readyIPs(ep: k8s.V1Endpoints | undefined): string[] {
   return (ep?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
 }
@@ -46,7 +49,7 @@ describe('endpoints follow pods', { timeout: 60_000 }, () => {
       return readyIPs(e).length === 3 ? e : undefined;
     });
     assert.deepEqual(readyIPs(ep), ips);
-    assert.deepEqual(ep.subsets?.[0]?.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(plain(ep.subsets?.[0]?.ports), [{ name: 'web', port: 8080, protocol: 'TCP' }]);
 
     const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
     const slices = await eventually(async () => {
@@ -55,7 +58,7 @@ describe('endpoints follow pods', { timeout: 60_000 }, () => {
     });
     assert.equal(slices.length, 1);
     assert.equal(slices[0]?.addressType, 'IPv4');
-    assert.deepEqual(slices[0]?.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(plain(slices[0]?.ports), [{ name: 'web', port: 8080, protocol: 'TCP' }]);
     assert.ok((slices[0]?.endpoints ?? []).every((e) => e.conditions?.ready === true && e.nodeName === 'other-node'));
 
     const rv = (await core.readNamespacedEndpoints({ namespace: NS, name: 'e2e' })).metadata?.resourceVersion ?? '0';

@@ -31,21 +31,17 @@ export interface Portico {
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-let hooked = false;
 
-function hookCleanup(): void {
-  if (hooked) return;
-  hooked = true;
-  after(async () => {
-    await Promise.all([...children].map((c) => killAndWait(c, 'SIGKILL')));
-    for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-    tempDirs.clear();
-  });
-}
+// The cleanup hook is registered when the harness is imported, at the top level of the test file, so it
+// runs once the whole file is done (a hook registered from inside a running hook would run too early).
+after(async () => {
+  await Promise.all([...children].map((c) => killAndWait(c, 'SIGKILL')));
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+  tempDirs.clear();
+});
 
 // tempDir makes a directory under os.tmpdir() that the after hook removes.
 export function tempDir(prefix = 'portico-test-'): string {
-  hookCleanup();
   const d = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.add(d);
   return d;
@@ -61,7 +57,6 @@ function killAndWait(c: ChildProcess, signal: NodeJS.Signals): Promise<number | 
 
 // exec runs a command to completion (bounded: killed after timeoutMs, default 30 s).
 export function exec(cmd: string, args: readonly string[], o: ExecOptions = {}): Promise<ExecResult> {
-  hookCleanup();
   return new Promise((res, rej) => {
     const c = spawn(cmd, args, { cwd: ROOT, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(c);
@@ -80,7 +75,6 @@ const LISTENING = /portico: API listening on (http:\/\/[^\s]+) \(kubeconfig: ([^
 
 // startPortico starts a server; dataDir reuses a directory (restart after a crash), args are extra flags.
 export async function startPortico(o: { args?: string[]; dataDir?: string; timeoutMs?: number } = {}): Promise<Portico> {
-  hookCleanup();
   const dataDir = o.dataDir ?? tempDir();
   const child = spawn(NODE, [PORTICO, 'serve', '--api-addr', '127.0.0.1:0', '--data-dir', dataDir, '--node-name', 'portico-test', ...(o.args ?? [])], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' },

@@ -23,7 +23,17 @@ describe('kubectl against portico', { timeout: 120_000 }, () => {
   let p: Portico;
   before(async () => { p = await startPortico(); });
 
-  test('create, then create again is AlreadyExists', async () => {
+  test('create -f, then again is AlreadyExists', async () => {
+    const r = await p.kubectl(['create', '-f', '-'], { stdin: WEB.replace('name: web\n', 'name: made-f\n') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'service/made-f created\n');
+    const again = await p.kubectl(['create', '-f', '-'], { stdin: WEB.replace('name: web\n', 'name: made-f\n') });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating "STDIN": services "made-f" already exists/);
+  });
+
+  // kubectl's generators (create service/namespace/configmap) send protobuf bodies.
+  test('create service clusterip (a protobuf body)', async () => {
     const r = await p.kubectl(['create', 'service', 'clusterip', 'made', '--tcp=80:8080']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'service/made created\n');
@@ -63,20 +73,20 @@ describe('kubectl against portico', { timeout: 120_000 }, () => {
   });
 
   test('get -w sees a change', async () => {
-    const w = spawn(KUBECTL, ['--kubeconfig', p.kubeconfig, 'get', 'svc', 'web', '-w', '-o', 'name', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const w = spawn(KUBECTL, ['--kubeconfig', p.kubeconfig, 'get', 'svc', 'web', '-w', '-o', 'json', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';
+      let labeled = false;
       const seen = new Promise<void>((res, rej) => {
         const t = setTimeout(() => rej(new Error(`watch saw: ${out}`)), 10_000);
         w.stdout.setEncoding('utf8').on('data', (d: string) => {
           out += d;
-          if (out.includes('MODIFIED')) { clearTimeout(t); res(); }
-          else if (out.includes('ADDED')) void p.kubectl(['label', 'svc', 'web', 'watched=yes']);
+          if (/"type": ?"MODIFIED"/.test(out)) { clearTimeout(t); res(); }
+          else if (/"type": ?"ADDED"/.test(out) && !labeled) { labeled = true; void p.kubectl(['label', 'svc', 'web', 'watched=yes']); }
         });
       });
       await seen;
-      assert.match(out, /ADDED\s+service\/web\n/);
-      assert.match(out, /MODIFIED\s+service\/web\n/);
+      assert.match(out, /"type": ?"MODIFIED",\s*"object": ?\{.*"watched": ?"yes"/s);
     } finally {
       w.kill('SIGKILL');
     }

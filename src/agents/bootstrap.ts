@@ -5,7 +5,7 @@ import { byKind } from '../api/scheme.ts';
 import type { ResourceInfo } from '../api/scheme.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { Registry } from '../apiserver/registry/types.ts';
-import { isAlreadyExists } from '../lib/errors.ts';
+import { isAlreadyExists, isNotFound } from '../lib/errors.ts';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -33,19 +33,27 @@ export function firstServiceIP(cidr: string): string {
   return [24, 16, 8, 0].map((s) => (first >>> s) & 255).join('.');
 }
 
-// ensure creates obj, or converges the live object's `fields` (top-level keys) to obj's.
+// ensure creates obj when it does not exist (looked up first: a create of an existing Service fails on
+// its allocations before it fails on the name), else converges the live object's `fields` to obj's.
 export async function ensure(registry: Registry, obj: KubeObject, fields: string[] = []): Promise<KubeObject> {
   const ri = info(obj.apiVersion ?? 'v1', obj.kind ?? '');
   const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '';
+  let live: KubeObject;
   try {
-    return await registry.create(ri, ns, obj);
+    live = await registry.get(ri, ns, name);
   } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
+    if (!isNotFound(e)) throw e;
+    try {
+      return await registry.create(ri, ns, obj);
+    } catch (e2) {
+      if (!isAlreadyExists(e2)) throw e2;
+      live = await registry.get(ri, ns, name);
+    }
   }
-  const live = await registry.get(ri, ns, obj.metadata?.name ?? '');
   if (fields.length === 0) return live;
   const patch = Object.fromEntries(fields.map((f) => [f, obj[f]]));
-  return registry.patch(ri, ns, obj.metadata?.name ?? '', 'strategic', patch);
+  return registry.patch(ri, ns, name, 'strategic', patch);
 }
 
 // bootstrap makes the namespaces and the kubernetes Service and Endpoints.

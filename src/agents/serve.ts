@@ -10,7 +10,6 @@ import { createApiServer } from '../apiserver/index.ts';
 import { createRegistry } from '../apiserver/registry/index.ts';
 import { EmbeddedSource } from '../client/index.ts';
 import { startControllers } from '../controllers/index.ts';
-import type { RunningControllers } from '../controllers/index.ts';
 import { openSqliteStore } from '../store/index.ts';
 import { writeKubeconfig } from '../cli/kubeconfig.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -44,52 +43,56 @@ export const SERVE_DEFAULTS: ServeOptions = {
 };
 
 // serve starts Portico and resolves once the API listens, the kubeconfig is written and the
-// manifests are applied.
+// manifests are applied. A failed start closes what it had opened before rejecting.
 export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<Running> {
   const log = pino({ level: opts.logLevel, base: { component: 'serve' } }, pino.destination(2));
+  const stack: Closer[] = [];            // closed in reverse order: loops, then the API, then the store
+  try {
+    const running = await start(opts, log, stack);
+    const done = new Promise<void>((resolve) => {
+      const stop = () => void closeAll(log, stack).then(resolve);
+      if (signal.aborted) stop(); else signal.addEventListener('abort', stop, { once: true });
+    });
+    return { ...running, done };
+  } catch (e) {
+    await closeAll(log, stack);
+    throw e;
+  }
+}
+
+type Closer = { name: string; close: () => Promise<unknown> };
+
+async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<Omit<Running, 'done'>> {
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openSqliteStore({ path: join(opts.dataDir, 'portico.db') });
+  stack.push({ name: 'store', close: () => store.close() });
   const registry = await createRegistry({ store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
-  const api = await createApiServer({ registry, host: opts.apiHost, port: opts.apiPort, logger: log.child({ component: 'apiserver' }, { level: opts.logLevel === 'debug' ? 'debug' : 'warn' }) });
+  const apiLog = log.child({ component: 'apiserver' }, { level: opts.logLevel === 'debug' ? 'debug' : 'warn' });
+  const api = await createApiServer({ registry, host: opts.apiHost, port: opts.apiPort, logger: apiLog });
+  stack.push({ name: 'api', close: () => api.close() });
   const apiHost = opts.apiHost === '0.0.0.0' || opts.apiHost === '::' ? opts.nodeIP : opts.apiHost;
   await bootstrap(registry, { serviceCIDR: opts.serviceCIDR, apiHost, apiPort: api.port });
-  const stopping = new AbortController();
+  const loops = new AbortController();
   const controllers = await startControllers({
-    source: new EmbeddedSource(registry), signal: stopping.signal,
+    source: new EmbeddedSource(registry), signal: loops.signal,
     onError: (err, where) => log.warn({ event: 'controllerError', where, err }),
   });
+  stack.push({ name: 'controllers', close: () => { loops.abort(); return controllers.done; } });
   const node = { nodeName: opts.nodeName, nodeIP: opts.nodeIP, onError: (e: unknown) => log.warn({ event: 'leaseRenewFailed', err: e }) };
   await registerNode(registry, node);
-  const heartbeat = runLeaseHeartbeat(registry, node, stopping.signal);
+  const heartbeat = runLeaseHeartbeat(registry, node, loops.signal);
+  stack.push({ name: 'heartbeat', close: () => { loops.abort(); return heartbeat; } });
   await applyManifests(registry, opts.manifests, log);
   const kubeconfig = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, api.url);
-  const done = new Promise<void>((resolve) => {
-    const stop = () => void shutdown(log, { stopping, api, heartbeat, controllers, store }).then(resolve);
-    if (signal.aborted) stop(); else signal.addEventListener('abort', stop, { once: true });
-  });
-  return { url: api.url, port: api.port, kubeconfig, done };
+  return { url: api.url, port: api.port, kubeconfig };
 }
 
-interface Parts {
-  stopping: AbortController;
-  api: { close(): Promise<void> };
-  heartbeat: Promise<void>;
-  controllers: RunningControllers;
-  store: { close(): Promise<void> };
-}
-
-// shutdown closes the API first (no new writes), then stops the loops, then closes the store.
-async function shutdown(log: Logger, p: Parts): Promise<void> {
+// closeAll closes the stack from the top; a failing part is logged and the rest still close.
+async function closeAll(log: Logger, stack: Closer[]): Promise<void> {
   log.info({ event: 'stopping' });
-  await p.api.close();
-  p.stopping.abort();
-  await p.heartbeat;
-  try {
-    await p.controllers.done;
-  } catch (e) {
-    log.warn({ event: 'controllersStopFailed', err: e });
+  for (const c of stack.splice(0).reverse()) {
+    try { await c.close(); } catch (e) { log.warn({ event: 'stopFailed', part: c.name, err: e }); }
   }
-  await p.store.close();
   log.info({ event: 'stopped' });
 }

@@ -110,3 +110,37 @@ export function decodeErrorMessage(apiVersion: string, kind: string, errs: Decod
 
 // unknownFieldWarnings are the Warning header texts for fieldValidation=Warn (one per unknown field).
 export function unknownFieldWarnings(errs: DecodeErrors): string[] { return [...errs.unknown]; }
+
+// zeroValue is what Go decodes a JSON null array item or map value into.
+function zeroValue(t: TypeRef): unknown {
+  if (t.kind === 'model' || t.kind === 'map') return {};
+  if (t.kind === 'array') return [];
+  if (t.name === 'string' || t.name === 'Date') return '';
+  if (t.name === 'number' || t.name === 'IntOrString') return 0;
+  return t.name === 'boolean' ? false : null;
+}
+
+// normalizeNulls makes obj what Go's decoder would hold, in place: a null field is absent, a null array
+// item or map value is its type's zero value. Strategies can then read fields without null checks.
+export function normalizeNulls(apiVersion: string, kind: string, obj: unknown): void {
+  const root = rootModelName(apiVersion, kind);
+  if (root) normalize(obj, { kind: 'model', name: root });
+}
+
+function normalize(v: unknown, t: TypeRef): void {
+  if (v === null || typeof v !== 'object') return;
+  if (t.kind === 'array' && Array.isArray(v)) {
+    v.forEach((x, i) => { if (x === null) v[i] = zeroValue(t.item); else normalize(x, t.item); });
+  } else if (t.kind === 'map' && !Array.isArray(v)) {
+    const m = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(m)) { if (x === null) m[k] = zeroValue(t.value); else normalize(x, t.value); }
+  } else if (t.kind === 'model' && !Array.isArray(v)) {
+    const fields = modelFor(t.name)?.fields ?? [];
+    const m = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(m)) {
+      if (x === null) { delete m[k]; continue; }
+      const fd = fields.find((f) => f.json === k);
+      if (fd) normalize(x, parseType(fd.type, fd.format));
+    }
+  }
+}

@@ -3,11 +3,11 @@ export type { KubeObject, KubeList, ObjectMeta, WatchEvent, WatchEventType } fro
 export { RESOURCES, apiVersionOf, parseApiVersion, byResource, byKind, storageInfo, resourceKey } from './scheme.ts';
 export type { ResourceInfo, Verb } from './scheme.ts';
 export type { Strategy } from './strategy.ts';
-export { strategyFor, keepAllButStatus } from './strategies.ts';
+export { strategyFor, keepAllButStatus, keepSystemMeta } from './strategies.ts';
 
-export { decodeErrors, decodeErrorMessage, unknownFieldWarnings } from './decode.ts';
+export { decodeErrors, decodeErrorMessage, unknownFieldWarnings, normalizeNulls } from './decode.ts';
 export type { DecodeErrors } from './decode.ts';
-export { modelFor, rootModelName, parseType, goTypeName, goStructName } from './model-schema.ts';
+export { modelFor, rootModelName, schemaFor, parseType, goTypeName, goStructName } from './model-schema.ts';
 export type { Model, ModelField, TypeRef } from './model-schema.ts';
 
 export { parseSelector, labelSelectorAsSelector, selectorFromSet, everything, nothing } from './labels.ts';

@@ -55,6 +55,12 @@ export function rootModelName(apiVersion: string, kind: string): string | undefi
   return candidates.find((c) => modelFor(c) !== undefined && hasKindField(c));
 }
 
+// schemaFor is modelFor(rootModelName(apiVersion, kind)): the top-level model of a served kind.
+export function schemaFor(apiVersion: string, kind: string): Model | undefined {
+  const name = rootModelName(apiVersion, kind);
+  return name === undefined ? undefined : modelFor(name);
+}
+
 function hasKindField(name: string): boolean {
   return modelFor(name)?.fields.some((x) => x.json === 'kind') ?? false;
 }

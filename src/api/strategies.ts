@@ -4,11 +4,12 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from '../lib/errors.ts';
+import { normalizeNulls } from './decode.ts';
 import { defaultEndpoints, defaultEndpointSlice, defaultNamespace, defaultNode, defaultSecret } from './defaults/misc.ts';
 import { defaultPod, podQOSClass } from './defaults/pod.ts';
 import { defaultService, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues } from './defaults/service.ts';
 import { defaultDaemonSet, defaultDeployment, defaultReplicaSet, defaultReplicationController } from './defaults/workloads.ts';
-import { storageInfo, type ResourceInfo } from './scheme.ts';
+import { apiVersionOf, storageInfo, type ResourceInfo } from './scheme.ts';
 import type { Strategy } from './strategy.ts';
 import type { KubeObject } from './types.ts';
 import { validateNamespace, validateNamespaceStatusUpdate, validateNamespaceUpdate, validateNode, validateNodeUpdate } from './validation/cluster.ts';
@@ -32,7 +33,7 @@ interface KindRules {
   validate: Check;
   validateUpdate: UpdateCheck;
   validateStatusUpdate?: UpdateCheck;
-  // initialStatus replaces status on create (kinds with a status subresource); undefined clears it.
+  // initialStatus replaces status on create (kinds with a status subresource); the default is {}.
   initialStatus?: (obj: KubeObject) => unknown;
   keepStatusOnCreate?: boolean;
   // tracksGeneration: metadata.generation starts at 1 and is bumped when spec changes.
@@ -91,20 +92,31 @@ function specOf(o: KubeObject): unknown { return o.spec; }
 class GenericStrategy implements Strategy {
   private readonly rules: KindRules;
   private readonly hasStatus: boolean;
-  constructor(opts: { rules: KindRules; hasStatus: boolean }) {
+  private readonly apiVersion: string;
+  private readonly kind: string;
+  constructor(opts: { rules: KindRules; info: ResourceInfo }) {
     this.rules = opts.rules;
-    this.hasStatus = opts.hasStatus;
+    this.hasStatus = opts.info.subresources.includes('status');
+    this.apiVersion = apiVersionOf(opts.info);
+    this.kind = opts.info.kind;
   }
-  default(obj: KubeObject): void { this.rules.default?.(obj); }
+  // default first turns JSON nulls into what Go would have decoded, then applies the kind's defaults.
+  default(obj: KubeObject): void {
+    normalizeNulls(this.apiVersion, this.kind, obj);
+    this.rules.default?.(obj);
+  }
   prepareForCreate(obj: KubeObject): void {
+    const meta = (obj.metadata ??= {});
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
     if (this.hasStatus && !this.rules.keepStatusOnCreate) {
-      const st = this.rules.initialStatus?.(obj);
-      if (st === undefined) delete obj.status; else obj.status = st;
+      obj.status = this.rules.initialStatus?.(obj) ?? {};
     }
     if (this.rules.tracksGeneration) (obj.metadata ??= {}).generation = 1;
     this.rules.prepareForCreate?.(obj);
   }
   prepareForUpdate(obj: KubeObject, old: KubeObject): void {
+    keepSystemMeta(obj, old);
     if (this.hasStatus) {
       if (old.status === undefined) delete obj.status; else obj.status = structuredClone(old.status);
     }
@@ -120,6 +132,19 @@ class GenericStrategy implements Strategy {
   validateStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
     return this.rules.validateStatusUpdate?.(obj, old) ?? validateObjectMetaUpdate(obj.metadata, old.metadata);
   }
+}
+
+// keepSystemMeta is what rest.BeforeUpdate does to metadata before any strategy runs: generation,
+// creationTimestamp, deletionTimestamp and deletionGracePeriodSeconds come from old; an empty uid too.
+export function keepSystemMeta(obj: KubeObject, old: KubeObject): void {
+  const m = (obj.metadata ??= {});
+  const o = old.metadata ?? {};
+  const keys = ['generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+  for (const k of keys) {
+    if (o[k] === undefined) delete m[k];
+    else Object.assign(m, { [k]: structuredClone(o[k]) });
+  }
+  if (!m.uid && o.uid) m.uid = o.uid;
 }
 
 // keepAllButStatus makes obj a copy of old with obj's status (and resourceVersion, for preconditions).
@@ -142,7 +167,7 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (hit) return hit;
   const rules = RULES[key];
   if (!rules) throw new Error(`strategies: no strategy for ${key}`);
-  const strategy = new GenericStrategy({ rules, hasStatus: s.subresources.includes('status') });
+  const strategy = new GenericStrategy({ rules, info: s });
   cache.set(key, strategy);
   return strategy;
 }

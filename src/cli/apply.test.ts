@@ -18,6 +18,11 @@ for (const c of cases) {
   test(`threeWayPatch: ${c.desc}`, () => assert.deepEqual(threeWayPatch(c.last, c.desired, c.live), c.want));
 }
 
+test('withLastApplied: an object without annotations gets `annotations: {}`, as kubectl writes', () => {
+  const out = withLastApplied({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'a' } });
+  assert.equal(out.metadata?.annotations?.[LAST_APPLIED], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":{},"name":"a"}}\n');
+});
+
 test('withLastApplied writes kubectl\'s annotation: sorted JSON of the object without the annotation', () => {
   const obj = { kind: 'Service', apiVersion: 'v1', metadata: { name: 'a', annotations: { [LAST_APPLIED]: 'old', z: '1' } }, spec: {} };
   const out = withLastApplied(obj);

@@ -33,12 +33,11 @@ export async function applyObject(client: ObjectClient, info: ResourceInfo, name
 
 // withLastApplied is obj with the annotation set to obj's own JSON (annotation excluded), as kubectl writes it.
 export function withLastApplied(obj: KubeObject): KubeObject {
+  // kubectl's GetModifiedConfiguration leaves `annotations: {}` when the object had none.
   const bare = structuredClone(obj);
-  const ann = bare.metadata?.annotations;
-  if (ann) {
-    delete ann[LAST_APPLIED];
-    if (Object.keys(ann).length === 0 && bare.metadata) delete bare.metadata.annotations;
-  }
+  const ann = { ...bare.metadata?.annotations };
+  delete ann[LAST_APPLIED];
+  bare.metadata = { ...bare.metadata, annotations: ann };
   const out = structuredClone(obj);
   out.metadata = { ...out.metadata, annotations: { ...out.metadata?.annotations, [LAST_APPLIED]: sortedJson(bare) + '\n' } };
   return out;

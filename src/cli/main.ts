@@ -71,9 +71,22 @@ const COMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
   },
 };
 
+const VALUE_FLAGS = new Set(['--kubeconfig', '--server', '-s', '-n', '--namespace']);
+
+// splitCommand finds the command word: global flags may come before it (`portico --kubeconfig k get svc`).
+export function splitCommand(argv: readonly string[]): { cmd: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (VALUE_FLAGS.has(a)) { i++; continue; }
+    if (a.startsWith('-') && a.includes('=')) continue;
+    return { cmd: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { cmd: undefined, rest: [...argv] };
+}
+
 // main runs one command line (argv without node and the script).
 export async function main(argv: readonly string[], io: MainIO): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const { cmd, rest } = splitCommand(argv);
   try {
     if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') { io.out(USAGE + '\n'); return cmd === undefined ? 1 : 0; }
     if (cmd === 'version') { io.out(`portico version ${VERSION}\n`); return 0; }

@@ -56,7 +56,15 @@ export async function serveCommand(argv: readonly string[], out: (line: string) 
   const onSignal = () => ac.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const running = await serve(opts, ac.signal);
+  let running;
+  try {
+    running = await serve(opts, ac.signal);
+  } catch (e) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if ((e as { code?: string }).code === 'EADDRINUSE') throw new CliError(`cannot listen on ${opts.apiHost}:${opts.apiPort}: address already in use`);
+    throw e;
+  }
   out(`portico: API listening on ${running.url} (kubeconfig: ${running.kubeconfig})\n`);
   await running.done;
   return 0;

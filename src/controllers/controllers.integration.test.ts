@@ -72,6 +72,11 @@ test('Endpoints and slices follow pods over the real Registry within 100 ms', as
     assert.deepEqual(ep.subsets?.[0]?.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
     assert.deepEqual(await sliceIPs(source, 'default'), ['127.244.0.1:true', '127.244.0.2:true']);
   });
+  // Converged: nothing more is written (no controller fights the server's defaulting).
+  await new Promise((r) => setTimeout(r, 50));
+  const rv = (await source.list(INFO.pods, 'default')).metadata.resourceVersion;
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal((await source.list(INFO.pods, 'default')).metadata.resourceVersion, rv);
   await setStatus(source, 'default', 'b', '127.244.0.2', false);
   const flip = await eventually(async () => {
     const ep = await source.get(INFO.endpoints, 'default', 'web') as Endpoints;

@@ -65,10 +65,11 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   try {
     const { udp, tcp, port } = await bindBoth(host, o.port ?? 10053);
     const conns = new Set<TcpConnection>();
-    udp.on('message', (msg, rinfo) => serve(msg, 'udp', (res) => udp.send(res, rinfo.port, rinfo.address)));
+    const udpReply = (res: Buffer, to: dgram.RemoteInfo) => udp.send(res, to.port, to.address);
+    udp.on('message', (msg, rinfo) => serve(msg, 'udp', rinfo, udpReply));
     udp.on('error', (err) => o.onError?.(err));
     tcp.on('connection', (sock) => {
-      const c = new TcpConnection(sock, o.tcpIdleMs ?? 10_000, (msg, reply) => serve(msg, 'tcp', reply), () => conns.delete(c));
+      const c = new TcpConnection(sock, o.tcpIdleMs ?? 10_000, (msg, reply) => serve(msg, 'tcp', undefined, reply), () => conns.delete(c));
       conns.add(c);
     });
     return {
@@ -89,27 +90,37 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   }
 }
 
-type Serve = (msg: Buffer, transport: 'udp' | 'tcp', send: (res: Buffer) => void) => void;
+// Serve answers one query message; reply is called once (or never, for dropped input) with ctx.
+type Serve = <C>(msg: Buffer, transport: 'udp' | 'tcp', ctx: C, reply: (res: Buffer, ctx: C) => void) => void;
 
-// makeServe runs one query through the chain: parse, answer, enforce the UDP size (TC), count.
+// makeServe runs one query through the chain: parse, answer, enforce the UDP size (TC), count. The
+// synchronous path (every zone answer) allocates no closures; only a Promise from the chain does.
 function makeServe(handler: Handler, m: DnsMetrics, ra: boolean, onError?: (err: unknown) => void): Serve {
-  return (msg, transport, send) => {
+  const finish = <C>(msg: Buffer, q: Query, transport: 'udp' | 'tcp', t0: number, res: Buffer, ctx: C, reply: (res: Buffer, ctx: C) => void) => {
+    const out = transport === 'udp' && res.length > (q.edns ? q.udpSize : MIN_UDP) ? truncated(msg, q, res) : res;
+    m.response((out[3] ?? 0) & 0x0f);
+    m.latency((performance.now() - t0) / 1000);
+    reply(out, ctx);
+  };
+  return (msg, transport, ctx, reply) => {
     const t0 = performance.now();
     const q = parseQuery(msg);
     if (q === null) return;
-    if (typeof q === 'number') { m.response(q); send(errorResponse(msg, q, null, ra)); return; }
+    if (typeof q === 'number') { m.response(q); reply(errorResponse(msg, q, null, ra), ctx); return; }
     m.query(q.qtype);
-    const finish = (res: Buffer) => {
-      const out = transport === 'udp' && res.length > (q.edns ? q.udpSize : MIN_UDP) ? truncated(msg, q, res) : res;
-      m.response((out[3] ?? 0) & 0x0f);
-      m.latency((performance.now() - t0) / 1000);
-      send(out);
-    };
-    const fail = (err: unknown) => { onError?.(err); finish(errorResponse(msg, RCODE.SERVFAIL, q, ra)); };
-    if (q.edns && q.ednsVersion > 0) { finish(errorResponse(msg, RCODE.BADVERS, q, ra)); return; }
+    if (q.edns && q.ednsVersion > 0) { finish(msg, q, transport, t0, errorResponse(msg, RCODE.BADVERS, q, ra), ctx, reply); return; }
     let res: Buffer | Promise<Buffer>;
-    try { res = handler({ msg, q, transport } satisfies DnsRequest); } catch (err) { fail(err); return; }
-    if (res instanceof Promise) res.then(finish, fail); else finish(res);
+    try {
+      res = handler({ msg, q, transport } satisfies DnsRequest);
+    } catch (err) {
+      onError?.(err);
+      res = errorResponse(msg, RCODE.SERVFAIL, q, ra);
+    }
+    if (!(res instanceof Promise)) { finish(msg, q, transport, t0, res, ctx, reply); return; }
+    res.then((b) => finish(msg, q, transport, t0, b, ctx, reply), (err: unknown) => {
+      onError?.(err);
+      finish(msg, q, transport, t0, errorResponse(msg, RCODE.SERVFAIL, q, ra), ctx, reply);
+    });
   };
 }
 

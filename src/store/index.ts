@@ -3,3 +3,4 @@ export type { ListOptions, ListResult, Preconditions, Store, StoreEvent, StoreEv
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export { runStoreConformance } from './store-conformance.ts';
+export { storeEventText } from './watch-hub.ts';

@@ -10,7 +10,7 @@
 // so nobody observes a write before it is durable; currentRevision() is the last committed revision.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../api/types.ts';
-import { alreadyExists, gone, internal, notFound, type GroupResource } from '../lib/errors.ts';
+import { alreadyExists, gone, internal, isApiError, notFound, type ApiError, type GroupResource } from '../lib/errors.ts';
 import type { Engine, LogRecord, Row } from './engine.ts';
 import { nameOfKey } from './keys.ts';
 import { checkPreconditions, stamp } from './preconditions.ts';
@@ -172,8 +172,9 @@ export class KvStore implements Store {
     try {
       this.#engine.write(rec);
     } catch (e) {
-      this.#abort(b, e);
-      throw e;
+      const err = storageError(e);
+      this.#abort(b, err);
+      throw err;
     }
     this.#next = rec.rev;
     b.recs.push(rec);
@@ -192,14 +193,15 @@ export class KvStore implements Store {
     try {
       this.#engine.commit();
     } catch (e) {
-      this.#abort(b, e);
+      this.#abort(b, storageError(e));
       return;
     }
     this.#batch = undefined;
     this.#committed = this.#next;
     for (const rec of b.recs) this.#hub.publish(rec);
-    if (this.#inlineCompaction) this.compact();
     b.resolve();
+    // A failed compaction is retried after the next commit; history is only kept longer.
+    if (this.#inlineCompaction) try { this.compact(); } catch { /* retried */ }
   }
 
   // #abort discards the whole batch: its writers' promises reject with err and nothing was published.
@@ -227,4 +229,9 @@ export class KvStore implements Store {
   #checkOpen(): void {
     if (this.#closed) throw internal('store is closed');
   }
+}
+
+// storageError turns an engine failure (I/O, disk full) into the 500 the API reports.
+function storageError(e: unknown): ApiError {
+  return isApiError(e) ? e : internal(`storage: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -39,6 +39,7 @@ async function follow(s: Store, signal: AbortSignal, want: number, lags: number[
   }
 }
 
+const cpu0 = process.cpuUsage();
 const s = await open();
 const ac = new AbortController();
 const lags: number[] = [];
@@ -68,6 +69,7 @@ console.log(JSON.stringify({
   watchLagP50Ms: lags[Math.floor(lags.length / 2)]?.toFixed(2), watchLagP99Ms: lags[Math.floor(lags.length * 0.99)]?.toFixed(2),
   listAllMs: Math.round(listMs), listed: list.items.length,
   rssMB: Math.round(process.memoryUsage().rss / 1e6),
+  cpuMs: Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000),
 }));
 ac.abort();
 await s.close();

@@ -135,4 +135,17 @@ export function runWatchConformance(open: () => Promise<Store>): void {
     assert.equal(after.done, true);
     ac.abort();
   }));
+
+  test('close settles writes issued before it and ends open watches', TIMEOUT, async () => {
+    const s = await open();
+    const ac = new AbortController();
+    const w = s.watch('/registry/', 0, ac.signal);
+    const ended = (async () => { let n = 0; for await (const _ of w) n++; return n; })();
+    const pending = s.create(SVC, key('ns', 'last'), svc('ns', 'last'));
+    await s.close();
+    assert.equal((await pending).metadata?.name, 'last');
+    assert.ok((await ended) <= 1);
+    await assert.rejects(s.get(SVC, key('ns', 'last')));
+    ac.abort();
+  });
 }

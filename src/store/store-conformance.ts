@@ -87,6 +87,17 @@ function runCrudConformance(open: () => Promise<Store>): void {
     assert.equal(await s.count('/registry/services/'), 0);
   }));
 
+  test('writes issued together get consecutive revisions, and reads see earlier writes', TIMEOUT, () => withStore(open, async (s) => {
+    const r0 = s.currentRevision();
+    const creates = Array.from({ length: 50 }, (_, i) => s.create(SVC, key('burst', `s${i}`), svc('burst', `s${i}`)));
+    const read = s.get(SVC, key('burst', 's49'));
+    const outs = await Promise.all(creates);
+    assert.deepEqual(outs.map((o) => Number(o.metadata?.resourceVersion)), Array.from({ length: 50 }, (_, i) => r0 + 1 + i));
+    assert.deepEqual(await read, outs[49]);
+    assert.equal(s.currentRevision(), r0 + 50);
+    assert.equal(await s.count('/registry/services/burst/'), 50);
+  }));
+
   test('returned objects are copies: mutating them changes nothing stored', TIMEOUT, () => withStore(open, async (s) => {
     const k = key('default', 'a');
     const a = await s.create(SVC, k, svc('default', 'a'));

@@ -2,6 +2,7 @@
 // publishes its record right after it commits, in the same synchronous step: a watcher that subscribes and
 // then replays history synchronously can neither miss nor reorder an event.
 import type { LogRecord } from './engine.ts';
+import type { KubeObject } from '../api/types.ts';
 import type { StoreEvent } from './store.ts';
 
 export class WatchHub {
@@ -20,12 +21,37 @@ export class WatchHub {
   closeAll(): void { for (const w of [...this.#watchers]) w.close(); }
 }
 
-// toEvent parses a log record into a fresh StoreEvent; each watcher gets its own copy, so consumers may
-// mutate what they receive.
+// toEvent makes a fresh StoreEvent for one watcher. object and prevObject are parsed from the record's JSON on
+// first access (own, enumerable accessors, so spreading or cloning the event works) and may be reassigned;
+// each watcher gets its own copies, so consumers may mutate what they receive. A consumer that only needs the
+// JSON (a watch stream writing it to a socket) takes it from storeEventText and parses nothing.
 export function toEvent(rec: LogRecord): StoreEvent {
-  const ev: StoreEvent = { type: rec.type, key: rec.key, object: JSON.parse(rec.text), revision: rec.rev };
-  if (rec.prevText !== undefined) ev.prevObject = JSON.parse(rec.prevText);
+  let object: KubeObject | undefined;
+  let prev: KubeObject | undefined;
+  let replaced = false;
+  const { text, prevText } = rec;
+  const ev: StoreEvent = prevText === undefined ? {
+    type: rec.type, key: rec.key, revision: rec.rev,
+    get object(): KubeObject { return (object ??= JSON.parse(text)); },
+    set object(v: KubeObject) { object = v; replaced = true; },
+  } : {
+    type: rec.type, key: rec.key, revision: rec.rev,
+    get object(): KubeObject { return (object ??= JSON.parse(text)); },
+    set object(v: KubeObject) { object = v; replaced = true; },
+    get prevObject(): KubeObject { return (prev ??= JSON.parse(prevText)); },
+    set prevObject(v: KubeObject) { prev = v; },
+  };
+  Object.defineProperty(ev, TEXT, { get: () => (replaced ? undefined : text) });
   return ev;
+}
+
+const TEXT = Symbol('storeEventText');
+
+// storeEventText is the stored JSON of ev.object (resourceVersion included) for events this package's stores
+// yield, or undefined for any other event (or one whose object was reassigned: the text is then stale).
+export function storeEventText(ev: StoreEvent): string | undefined {
+  const t: unknown = (ev as unknown as Record<symbol, unknown>)[TEXT];
+  return typeof t === 'string' ? t : undefined;
 }
 
 type Waiter = { resolve: (r: IteratorResult<StoreEvent>) => void; reject: (e: unknown) => void };

@@ -7,8 +7,8 @@ import { isDNS1123Subdomain, nameIsDNSSubdomain } from './names.ts';
 
 const EVENT_TYPES = ['Normal', 'Warning'];
 
-// validateEvent: the involved object's namespace must match the event's (or be empty with the event
-// in "default"), and type, when set, is Normal or Warning.
+// validateEvent: for legacy events (no eventTime) the involved object's namespace must match the event's
+// (or be empty with the event in "default"); events with eventTime need the reporting fields.
 export function validateEvent(obj: KubeObject): FieldError[] {
   const ev = obj as unknown as CoreV1Event;
   const errs = validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain);
@@ -22,8 +22,8 @@ export function validateEvent(obj: KubeObject): FieldError[] {
     if (!ev.reportingInstance) errs.push(field.required('reportingInstance'));
     if (!ev.action) errs.push(field.required('action'));
     if (!ev.reason) errs.push(field.required('reason'));
+    if (!EVENT_TYPES.includes(ev.type ?? '')) errs.push(field.invalid('type', '', `has invalid value: ${ev.type ?? ''}`));
   }
-  if (ev.type !== undefined && ev.type !== '' && !EVENT_TYPES.includes(ev.type)) errs.push(field.invalid('type', ev.type, `has invalid value: ${ev.type}`));
   errs.push(...isDNS1123Subdomain(ns).map((m) => field.invalid('namespace', ns, m)));
   return errs;
 }

@@ -3,6 +3,7 @@ import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressClass, V1
 import { isIP } from 'node:net';
 import { field, type FieldError } from '../../lib/errors.ts';
 import type { KubeObject } from '../types.ts';
+import { goValueError } from './go-value.ts';
 import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain, nameIsDNSSubdomain } from './names.ts';
 
@@ -27,7 +28,7 @@ export function validateIngressUpdate(obj: KubeObject, old: KubeObject): FieldEr
 function validateIngressSpec(spec: V1IngressSpec): FieldError[] {
   const errs: FieldError[] = [];
   const rules = spec.rules ?? [];
-  if (rules.length === 0 && !spec.defaultBackend) errs.push(field.invalid('spec', spec.rules ?? null, 'either `defaultBackend` or `rules` must be specified'));
+  if (rules.length === 0 && !spec.defaultBackend) errs.push(goValueError('FieldValueInvalid', 'spec', spec.rules, spec.rules ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)', 'either `defaultBackend` or `rules` must be specified'));
   if (spec.defaultBackend) errs.push(...validateBackend(spec.defaultBackend, 'spec.defaultBackend'));
   rules.forEach((r, i) => errs.push(...validateRule(r, `spec.rules[${i}]`)));
   (spec.tls ?? []).forEach((t, i) => {

@@ -49,6 +49,8 @@ const cases: Array<{ desc: string; in: KubeObject; want: string[] }> = [
   { desc: 'probe without handler', in: pod({ containers: [ctr({ readinessProbe: { periodSeconds: 5 } })] }), want: ['spec.containers[0].readinessProbe: Required value: must specify a handler type'] },
   { desc: 'bad env name', in: pod({ containers: [ctr({ env: [{ name: '1X', value: 'y' }] })] }),
     want: ["spec.containers[0].env[0].name: Invalid value: \"1X\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"] },
+  { desc: 'volumeMount names a missing volume', in: pod({ volumes: [{ name: 'cfg', configMap: { name: 'c' } }], containers: [ctr({ volumeMounts: [{ name: 'cfg', mountPath: '/etc/c' }, { name: 'data', mountPath: '/data' }] })] }),
+    want: ['spec.containers[0].volumeMounts[1].name: Not found: "data"'] },
   // endpoints
   { desc: 'endpoints ok (loopback pod IPs allowed)', in: { apiVersion: 'v1', kind: 'Endpoints', metadata: meta('hdls'), subsets: [{ addresses: [{ ip: '127.244.0.5' }], ports: [{ port: 8000 }] }] }, want: [] },
   { desc: 'endpoints bad ip and port', in: { apiVersion: 'v1', kind: 'Endpoints', metadata: meta('hdls'), subsets: [{ addresses: [{ ip: '1.2.3' }], ports: [{ port: 0, protocol: 'TCP' }] }] },
@@ -78,7 +80,7 @@ const cases: Array<{ desc: string; in: KubeObject; want: string[] }> = [
   { desc: 'v1 ingress pathType required and path absolute', in: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('i'),
     spec: { rules: [{ host: '*.example.com', http: { paths: [{ path: '/a', backend: { service: { name: 's', port: { number: 80 } } } }, { path: 'b', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80, name: 'http' } } } }] } }] } },
   want: ['spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified', 'spec.rules[0].http.paths[1].path: Invalid value: "b": must be an absolute path', 'spec.rules[0].http.paths[1].backend: Invalid value: "": cannot set both port name & port number'] },
-  { desc: 'ingress needs rules or backend', in: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('i'), spec: {} }, want: ['spec: Invalid value: null: either `defaultBackend` or `rules` must be specified'] },
+  { desc: 'ingress needs rules or backend', in: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('i'), spec: {} }, want: ['spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified'] },
   { desc: 'ingress IP host', in: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('i'), spec: { defaultBackend: { service: { name: 's', port: { number: 80 } } }, rules: [{ host: '10.0.0.1' }] } },
     want: ['spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address'] },
   { desc: 'ingressclass controller', in: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'nginx' } },
@@ -86,7 +88,7 @@ const cases: Array<{ desc: string; in: KubeObject; want: string[] }> = [
   // workloads
   { desc: 'deployment ok', in: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) } }, want: [] },
   { desc: 'deployment selector mismatch', in: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { replicas: -1, selector: { matchLabels: { app: 'web' } }, template: template({ app: 'api' }) } },
-    want: ['spec.replicas: Invalid value: -1: must be greater than or equal to 0', 'spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`'] },
+    want: ['spec.replicas: Invalid value: -1: must be greater than or equal to 0', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"api"}: `selector` does not match template `labels`'] },
   { desc: 'deployment selector required', in: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { template: template({ app: 'web' }) } }, want: ['spec.selector: Required value'] },
   { desc: 'rc selector defaults to template labels', in: { apiVersion: 'v1', kind: 'ReplicationController', metadata: meta('rc'), spec: { template: template({ app: 'x' }) } }, want: [] },
   { desc: 'daemonset restartPolicy must be Always', in: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('ds'), spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { restartPolicy: 'Never', containers: [ctr()] } } } },

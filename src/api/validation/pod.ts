@@ -5,7 +5,7 @@ import { field, type FieldError } from '../../lib/errors.ts';
 import type { KubeObject } from '../types.ts';
 import { validateContainers } from './container.ts';
 import { validateIP } from './ip.ts';
-import { validateAnnotations, validateDNS1123Subdomain, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
+import { validateAnnotations, validateDNS1123Label, validateDNS1123Subdomain, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
 import { nameIsDNSSubdomain } from './names.ts';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -17,7 +17,7 @@ export function validatePodSpec(spec: V1PodSpec | undefined, path: string): Fiel
   const hostNet = s.hostNetwork === true;
   const errs = validateContainers(s.containers, `${path}.containers`, hostNet);
   if (s.initContainers?.length) errs.push(...validateContainers(s.initContainers, `${path}.initContainers`, hostNet));
-  errs.push(...validateUniqueHostPorts(s, path));
+  errs.push(...validateUniqueHostPorts(s, path), ...validateVolumes(s, path));
   if (!s.restartPolicy) errs.push(field.required(`${path}.restartPolicy`));
   else if (!RESTART_POLICIES.includes(s.restartPolicy)) errs.push(field.notSupported(`${path}.restartPolicy`, s.restartPolicy, RESTART_POLICIES));
   if (!s.dnsPolicy) errs.push(field.required(`${path}.dnsPolicy`));
@@ -44,6 +44,28 @@ function validateUniqueHostPorts(s: V1PodSpec, path: string): FieldError[] {
     if (seen.has(key)) errs.push(field.duplicate(`${path}.containers[${i}].ports[${j}].hostPort`, key));
     seen.add(key);
   }));
+  return errs;
+}
+
+// validateVolumes: volume names are unique DNS-1123 labels, and every volumeMount names a volume.
+function validateVolumes(s: V1PodSpec, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  (s.volumes ?? []).forEach((v, i) => {
+    const p = `${path}.volumes[${i}].name`;
+    if (!v.name) errs.push(field.required(p));
+    else errs.push(...validateDNS1123Label(v.name, p));
+    if (v.name && names.has(v.name)) errs.push(field.duplicate(p, v.name));
+    names.add(v.name);
+  });
+  const mounts = (list: V1PodSpec['containers'] | undefined, kind: string): void => (list ?? []).forEach((c, i) => (c.volumeMounts ?? []).forEach((m, j) => {
+    const p = `${path}.${kind}[${i}].volumeMounts[${j}]`;
+    if (!m.name) errs.push(field.required(`${p}.name`));
+    else if (!names.has(m.name)) errs.push(field.notFound(`${p}.name`, m.name));
+    if (!m.mountPath) errs.push(field.required(`${p}.mountPath`));
+  }));
+  mounts(s.containers, 'containers');
+  mounts(s.initContainers, 'initContainers');
   return errs;
 }
 

@@ -2,6 +2,7 @@
 // upgrade/downgrade checks of ValidateServiceUpdate).
 import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { field, type FieldError } from '../../lib/errors.ts';
+import { goStringSlice, goValueError } from './go-value.ts';
 import { isIPv6, validateIP } from './ip.ts';
 
 const IP_FAMILIES = ['IPv4', 'IPv6'];
@@ -15,9 +16,9 @@ export function validateClusterIPs(spec: V1ServiceSpec): FieldError[] {
   const ips = spec.clusterIPs ?? [];
   if (spec.clusterIP) {
     if (ips.length === 0) errs.push(field.required(CLUSTER_IPS));
-    else if (ips[0] !== spec.clusterIP) errs.push(field.invalid(CLUSTER_IPS, ips, 'first value must match `clusterIP`'));
+    else if (ips[0] !== spec.clusterIP) errs.push(goValueError('FieldValueInvalid', CLUSTER_IPS, ips, goStringSlice(ips), 'first value must match `clusterIP`'));
   } else if (ips.length > 0) {
-    errs.push(field.invalid(CLUSTER_IPS, ips, 'must be empty when `clusterIP` is not specified'));
+    errs.push(goValueError('FieldValueInvalid', CLUSTER_IPS, ips, goStringSlice(ips), 'must be empty when `clusterIP` is not specified'));
   }
   const seen = new Set<string>();
   (spec.ipFamilies ?? []).forEach((f, i) => {
@@ -30,17 +31,17 @@ export function validateClusterIPs(spec: V1ServiceSpec): FieldError[] {
   let bad = false;
   ips.forEach((ip, i) => {
     if (i === 0 && ip === 'None') {
-      if (ips.length > 1) { bad = true; errs.push(field.invalid(CLUSTER_IPS, ips, "'None' must be the first and only value")); }
+      if (ips.length > 1) { bad = true; errs.push(goValueError('FieldValueInvalid', CLUSTER_IPS, ips, goStringSlice(ips), "'None' must be the first and only value")); }
       return;
     }
     const e = validateIP(ip, `${CLUSTER_IPS}[${i}]`);
     if (e.length) bad = true;
     errs.push(...e);
   });
-  if (ips.length > 2) errs.push(field.invalid(CLUSTER_IPS, ips, 'may only hold up to 2 values'));
+  if (ips.length > 2) errs.push(goValueError('FieldValueInvalid', CLUSTER_IPS, ips, goStringSlice(ips), 'may only hold up to 2 values'));
   if (bad) return errs;
   if (ips.length > 1 && isIPv6(ips[0] ?? '') === isIPv6(ips[1] ?? '')) {
-    errs.push(field.invalid(CLUSTER_IPS, ips, 'may specify no more than one IP for each IP family'));
+    errs.push(goValueError('FieldValueInvalid', CLUSTER_IPS, ips, goStringSlice(ips), 'may specify no more than one IP for each IP family'));
   }
   errs.push(...validateFamiliesMatch(spec, ips));
   return errs;
@@ -66,14 +67,15 @@ export function validateClusterIPsUpdate(spec: V1ServiceSpec, old: V1ServiceSpec
   const next = spec.clusterIPs ?? [];
   const prev = old.clusterIPs ?? [];
   const errs: FieldError[] = [];
-  const changed = (): FieldError => field.invalid(`${CLUSTER_IPS}[0]`, next, 'may not change once set');
+  const bad = (i: number, why: string): FieldError => goValueError('FieldValueInvalid', `${CLUSTER_IPS}[${i}]`, next, goStringSlice(spec.clusterIPs), why);
+  const changed = (): FieldError => bad(0, 'may not change once set');
   if (prev.length === next.length) {
-    prev.forEach((ip, i) => { if (ip !== next[i]) errs.push(field.invalid(`${CLUSTER_IPS}[${i}]`, next, 'may not change once set')); });
+    prev.forEach((ip, i) => { if (ip !== next[i]) errs.push(bad(i, 'may not change once set')); });
   } else if (prev.length > next.length) {
-    if (next.length === 0) errs.push(field.invalid(`${CLUSTER_IPS}[0]`, next, 'primary clusterIP can not be unset'));
+    if (next.length === 0) errs.push(bad(0, 'primary clusterIP can not be unset'));
     else if (next[0] !== prev[0]) errs.push(changed());
     if (next.length === 1 && spec.ipFamilyPolicy !== 'SingleStack') {
-      errs.push(field.invalid(`${CLUSTER_IPS}[0]`, next, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"));
+      errs.push(bad(0, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"));
     }
   } else if (prev.length > 0 && next[0] !== prev[0]) errs.push(changed());
   errs.push(...validateFamiliesUpdate(spec, old));

@@ -4,6 +4,7 @@
 import type { V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import { field, type FieldError } from '../../lib/errors.ts';
 import type { KubeObject } from '../types.ts';
+import { goServicePortKey, goValueError } from './go-value.ts';
 import { validateCIDR, validateIP, validateNonSpecialIP } from './ip.ts';
 import { validateDNS1123Label, validateDNS1123Subdomain, validateLabels, validateObjectMeta, validateObjectMetaUpdate, validateQualifiedName } from './meta.ts';
 import { nameIsDNS1035Label } from './names.ts';
@@ -121,7 +122,7 @@ function validateDuplicatePorts(ports: V1ServicePort[]): FieldError[] {
   const seen = new Set<string>();
   ports.forEach((p, i) => {
     const key = `${p.protocol ?? ''}/${p.port}`;
-    if (seen.has(key)) errs.push(field.duplicate(`spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));
+    if (seen.has(key)) errs.push(goValueError('FieldValueDuplicate', `spec.ports[${i}]`, { port: p.port, protocol: p.protocol }, goServicePortKey(p.protocol ?? '', p.port)));
     seen.add(key);
   });
   return errs;

@@ -1,6 +1,7 @@
 // Deployment, ReplicaSet, DaemonSet (apps/v1) and ReplicationController validation.
 import type { V1DaemonSet, V1Deployment, V1DeploymentStrategy, V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1ReplicationController } from '@kubernetes/client-node';
 import { field, type FieldError } from '../../lib/errors.ts';
+import { goStringMap, goValueError } from './go-value.ts';
 import { labelSelectorAsSelector, selectorFromSet } from '../labels.ts';
 import type { KubeObject } from '../types.ts';
 import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from './meta.ts';
@@ -29,7 +30,7 @@ function validateSelectorAndTemplate(sel: V1LabelSelector | undefined, t: V1PodT
     try {
       const s = labelSelectorAsSelector(sel);
       if (!s.empty() && !s.matches(t.metadata?.labels)) {
-        errs.push(field.invalid('spec.template.metadata.labels', t.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
+        errs.push(goValueError('FieldValueInvalid', 'spec.template.metadata.labels', t.metadata?.labels, goStringMap(t.metadata?.labels), '`selector` does not match template `labels`'));
       }
     } catch { errs.push(field.invalid('spec.selector', sel, 'invalid label selector')); }
   }
@@ -106,7 +107,7 @@ export function validateReplicationController(obj: KubeObject): FieldError[] {
   if (Object.keys(sel).length === 0) errs.push(field.required('spec.selector'));
   if (!s.template) return errs.concat(field.required('spec.template'));
   if (Object.keys(sel).length > 0 && !selectorFromSet(sel).matches(s.template.metadata?.labels)) {
-    errs.push(field.invalid('spec.template.metadata.labels', s.template.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
+    errs.push(goValueError('FieldValueInvalid', 'spec.template.metadata.labels', s.template.metadata?.labels, goStringMap(s.template.metadata?.labels), '`selector` does not match template `labels`'));
   }
   return errs.concat(validatePodTemplateSpec(s.template, 'spec.template', true));
 }

@@ -116,3 +116,23 @@ test('repair: a new registry over the same store knows every allocation', async 
   assert.equal(spec(c).clusterIP, '10.96.0.3');
   assert.equal(spec(c).ports?.[0]?.nodePort, 30003);
 });
+
+test('a Service waiting on finalizers keeps its allocations until the last one is removed', async () => {
+  const { reg } = await setup();
+  await reg.create(SERVICES, 'default', svc('a', { type: 'NodePort' }, { finalizers: ['example.com/x'] }));
+  await reg.delete(SERVICES, 'default', 'a');
+  assert.equal((reg.serviceIPs() as FakeIPAllocator).used.size, 1);
+  assert.equal((reg.nodePorts() as FakePortAllocator).used.size, 1);
+  await reg.patch(SERVICES, 'default', 'a', 'merge', { metadata: { finalizers: null } });
+  assert.equal((reg.serviceIPs() as FakeIPAllocator).used.size, 0);
+  assert.equal((reg.nodePorts() as FakePortAllocator).used.size, 0);
+});
+
+test('update that fails validation gives back what it allocated', async () => {
+  const { reg } = await setup();
+  await reg.create(SERVICES, 'default', svc('a'));
+  const e = await apiError(reg.update(SERVICES, 'default', 'a', svc('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 9 }] })));
+  assert.equal(e.code, 422);
+  assert.equal((reg.nodePorts() as FakePortAllocator).used.size, 0);
+  assert.equal(spec(await reg.get(SERVICES, 'default', 'a')).type, 'ClusterIP');
+});

@@ -6,7 +6,7 @@ import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/types.ts';
 import { field, invalid, type FieldError } from '../../lib/errors.ts';
 import type { IPAllocatorLike, PortAllocatorLike } from '../registry/deps.ts';
-import { NOOP_TXN, TxnBuilder, type AllocationTxn } from './allocation-txn.ts';
+import { TxnBuilder, type AllocationTxn } from './allocation-txn.ts';
 import { needsClusterIP, needsHCNodePort, needsNodePorts, nodePortsOf } from './service-needs.ts';
 
 const SERVICE_GK = { group: '', kind: 'Service' };
@@ -78,9 +78,6 @@ export class ServiceAllocation {
     const hc = svc.spec?.healthCheckNodePort;
     if (hc && needsHCNodePort(svc) && !this.ports.has(hc)) tryDo(() => this.ports.allocate(hc));
   }
-
-  // txnFor is NOOP_TXN: kinds without allocation commit and revert nothing.
-  static readonly none: AllocationTxn = NOOP_TXN;
 
   private allocClusterIP(svc: V1Service, b: TxnBuilder): void {
     const spec = svc.spec ?? (svc.spec = {});
@@ -195,10 +192,12 @@ function clusterIPsOf(svc: V1Service): string[] {
   return spec.clusterIP && spec.clusterIP !== 'None' ? [spec.clusterIP] : [];
 }
 
-// setFamilies sets ipFamilies/ipFamilyPolicy the way a single-stack IPv4 cluster defaults them.
+// setFamilies sets ipFamilies/ipFamilyPolicy the way a single-stack IPv4 cluster defaults them (and
+// clusterIPs ["None"] for a headless Service).
 function setFamilies(svc: V1Service): void {
   const spec = svc.spec;
   if (!spec || spec.type === 'ExternalName') return;
+  if (spec.clusterIP === 'None' && !spec.clusterIPs?.length) spec.clusterIPs = ['None'];
   if (!spec.ipFamilies?.length) spec.ipFamilies = ['IPv4'];
   if (!spec.ipFamilyPolicy) spec.ipFamilyPolicy = 'SingleStack';
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../api/types.ts';
+import { alreadyExists } from '../../lib/errors.ts';
 import { apiError, CONFIGMAPS, cm, NAMESPACES, setup, SERVICES, svc } from './test-helpers.ts';
 
 test('create stamps server-owned metadata and drops what clients may not set', async () => {
   const { reg } = await setup();
   const out = await reg.create(CONFIGMAPS, 'default', cm('a', { k: 'v' }, {
-    resourceVersion: '99', uid: 'mine', managedFields: [{ manager: 'kubectl' }], creationTimestamp: '2000-01-01T00:00:00Z',
+    uid: 'mine', managedFields: [{ manager: 'kubectl' }], creationTimestamp: '2000-01-01T00:00:00Z',
   }));
   const m = out.metadata as unknown as Record<string, unknown>;
   assert.equal(out.apiVersion, 'v1');
@@ -17,7 +18,7 @@ test('create stamps server-owned metadata and drops what clients may not set', a
   assert.match(String(m['uid']), /^[0-9a-f-]{36}$/);
   assert.notEqual(m['uid'], 'mine');
   assert.equal(m['managedFields'], undefined);
-  assert.notEqual(m['resourceVersion'], '99');
+  assert.match(String(m['resourceVersion']), /^\d+$/);
   assert.deepEqual(await reg.get(CONFIGMAPS, 'default', 'a'), out);
 });
 
@@ -47,6 +48,8 @@ const failures: Array<{ desc: string; ns: string | undefined; obj: KubeObject; o
     message: 'the API version in the data (apps/v1) does not match the expected API version (v1)' },
   { desc: 'kind mismatch', ns: 'default', obj: { ...cm('a'), kind: 'Secret' }, code: 400, reason: 'BadRequest',
     message: 'the kind in the data (Secret) does not match the expected kind (ConfigMap)' },
+  { desc: 'resourceVersion set', ns: 'default', obj: cm('a', {}, { resourceVersion: '5' }), code: 500, reason: 'InternalError',
+    message: 'Internal error occurred: resourceVersion should not be set on objects to be created' },
   { desc: 'missing name', ns: 'default', obj: cm('', {}, { name: undefined }), code: 422, reason: 'Invalid',
     message: 'ConfigMap "" is invalid: metadata.name: Required value: name or generateName is required' },
 ];
@@ -118,4 +121,17 @@ test('cluster-scoped objects lose a namespace', async () => {
   const { reg } = await setup();
   const out = await reg.create(NAMESPACES, undefined, { metadata: { name: 'x', namespace: 'default' } });
   assert.equal(out.metadata?.namespace, undefined);
+});
+
+test('a generated name that collides is regenerated', async () => {
+  const { reg, store } = await setup();
+  const real = store.create.bind(store);
+  let collisions = 2;
+  store.create = async (gr, key, obj) => {
+    if (collisions-- > 0) throw alreadyExists(gr, key);
+    return real(gr, key, obj);
+  };
+  const out = await reg.create(CONFIGMAPS, 'default', cm('', {}, { name: undefined, generateName: 'g-' }));
+  assert.match(out.metadata?.name ?? '', /^g-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.equal(collisions, -1);
 });

@@ -2,7 +2,7 @@
 // validate), admission (allocation), then the store write. dryRun runs everything but the write.
 import { byResource, resourceKey, storageInfo, type ResourceInfo } from '../../api/scheme.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { badRequest, forbidden, invalid, isAlreadyExists, isNotFound, notFound } from '../../lib/errors.ts';
+import { badRequest, forbidden, internal, invalid, isAlreadyExists, isNotFound, notFound } from '../../lib/errors.ts';
 import { NOOP_TXN, type AllocationTxn } from '../admission/allocation-txn.ts';
 import { gkOf, grOf, isNamespace, isService, toServed, toStored, type RegistryContext } from './context.ts';
 import { decodeBody } from './decode.ts';
@@ -12,10 +12,15 @@ import type { WriteOptions } from './types.ts';
 const NAMESPACES = byResource('', 'v1', 'namespaces');
 const GENERATE_NAME_ATTEMPTS = 8;
 
+// RV_ON_CREATE is the error kube-apiserver's storage gives a POST carrying metadata.resourceVersion
+// (a 500, as on Kubernetes: users meet it applying `kubectl get -o yaml` output).
+export const RV_ON_CREATE = 'resourceVersion should not be set on objects to be created';
+
 export const NAMESPACE_MISMATCH = 'the namespace of the provided object does not match the namespace sent on the request';
 
 export async function createObject(ctx: RegistryContext, info: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
   const decoded = decodeBody(info, body, opts, ctx.deps.decodeErrors);
+  if (decoded.metadata?.resourceVersion) throw internal(RV_ON_CREATE);
   const obj = toStored(ctx, info, decoded);
   const txn = await admitCreate(ctx, info, namespace, obj);
   return writeCreate(ctx, info, obj, txn, opts);

@@ -1,6 +1,7 @@
 // decodeBody performs the checks kube-apiserver's decoder makes on a request body before anything else:
 // an object of the resource's apiVersion and kind, field types right, and unknown fields handled per
-// fieldValidation (Strict: 400; Warn: a warning each; Ignore: nothing).
+// fieldValidation (Strict: 400; Warn: a warning each; Ignore: nothing). DecodeFn reports unknown
+// fields as `unknown field "spec.x"` and type errors as Go's unmarshal messages (the first one is used).
 import { apiVersionOf, type ResourceInfo } from '../../api/scheme.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { badRequest } from '../../lib/errors.ts';
@@ -18,10 +19,10 @@ export function decodeBody(info: ResourceInfo, body: unknown, opts: WriteOptions
     throw badRequest(`${cannot}: json: cannot unmarshal ${jsonType(body)} into Go value of type struct`);
   }
   const obj = structuredClone(body) as KubeObject;
-  if (obj.apiVersion !== undefined && obj.apiVersion !== gv) {
+  if (obj.apiVersion && obj.apiVersion !== gv) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`);
   }
-  if (obj.kind !== undefined && obj.kind !== info.kind) {
+  if (obj.kind && obj.kind !== info.kind) {
     throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${info.kind})`);
   }
   obj.apiVersion = gv;
@@ -30,8 +31,9 @@ export function decodeBody(info: ResourceInfo, body: unknown, opts: WriteOptions
     throw badRequest(`${cannot}: json: cannot unmarshal ${jsonType(obj.metadata)} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`);
   }
   const errs = decode(gv, info.kind, obj);
-  if (errs.type.length > 0) throw badRequest(`${cannot}: ${errs.type.join(', ')}`);
-  const unknown = [...new Set(errs.unknown)].map((f) => `unknown field "${f}"`);
+  const typeError = errs.type[0];
+  if (typeError !== undefined) throw badRequest(`${cannot}: ${typeError}`);
+  const unknown = [...new Set(errs.unknown)];
   if (unknown.length > 0) {
     const mode = opts?.fieldValidation ?? 'Warn';
     if (mode === 'Strict') throw badRequest(`${cannot}: strict decoding error: ${unknown.join(', ')}`);

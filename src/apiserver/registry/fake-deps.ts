@@ -54,7 +54,7 @@ function fakeDecode(_apiVersion: string, kind: string, obj: unknown): DecodeErro
   const o = obj as Record<string, unknown>;
   if (kind !== 'Service' || !o['spec'] || typeof o['spec'] !== 'object') return out;
   const spec = o['spec'] as Record<string, unknown>;
-  for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) out.unknown.push(`spec.${k}`);
+  for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) out.unknown.push(`unknown field "spec.${k}"`);
   if (spec['ports'] !== undefined && !Array.isArray(spec['ports'])) out.type.push('json: cannot unmarshal string into Go struct field ServiceSpec.spec.ports of type []v1.ServicePort');
   return out;
 }

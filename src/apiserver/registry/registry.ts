@@ -37,37 +37,42 @@ export class PorticoRegistry implements Registry {
   }
 
   create(info: ResourceInfo, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
-    return createObject(this.ctx, info, namespace, obj, opts);
+    return createObject(this.ctx, info, nsOf(info, namespace), obj, opts);
   }
 
   async get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const obj = await this.ctx.store.get(grOf(info), resourceKey(info, info.namespaced ? namespace : undefined, name));
+    const obj = await this.ctx.store.get(grOf(info), resourceKey(info, nsOf(info, namespace), name));
     return toServed(this.ctx, info, obj);
   }
 
   list(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<KubeList> {
-    return listObjects(this.ctx, info, namespace, q);
+    return listObjects(this.ctx, info, nsOf(info, namespace), q);
   }
 
   watch(info: ResourceInfo, namespace: string | undefined, q: WatchQuery, signal: AbortSignal): Promise<AsyncIterable<WatchEvent>> {
-    return watchObjects(this.ctx, info, namespace, q, signal);
+    return watchObjects(this.ctx, info, nsOf(info, namespace), q, signal);
   }
 
   update(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject> {
-    return updateObject(this.ctx, info, namespace, name, obj, opts);
+    return updateObject(this.ctx, info, nsOf(info, namespace), name, obj, opts);
   }
 
   patch(info: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: UpdateOptions): Promise<KubeObject> {
-    return patchObject(this.ctx, info, namespace, name, type, patch, opts);
+    return patchObject(this.ctx, info, nsOf(info, namespace), name, type, patch, opts);
   }
 
   delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<KubeObject> {
-    return deleteObject(this.ctx, info, namespace, name, opts);
+    return deleteObject(this.ctx, info, nsOf(info, namespace), name, opts);
   }
 
   deleteCollection(info: ResourceInfo, namespace: string | undefined, q: ListQuery, opts?: DeleteOptions): Promise<KubeList> {
-    return deleteCollection(this.ctx, info, namespace, q, opts);
+    return deleteCollection(this.ctx, info, nsOf(info, namespace), q, opts);
   }
+}
+
+// nsOf is the namespace a request addresses: none for cluster-scoped kinds, and "" means all namespaces.
+function nsOf(info: ResourceInfo, namespace: string | undefined): string | undefined {
+  return info.namespaced && namespace ? namespace : undefined;
 }
 
 // buildRegistry makes a repaired registry from explicit dependencies (tests pass fakes here).

@@ -9,7 +9,7 @@ import { NOOP_TXN, type AllocationTxn } from '../admission/allocation-txn.ts';
 import { grOf, isNamespace, isService, toServed, type RegistryContext } from './context.ts';
 import { finalizersOf, isDeleting, specFinalizersOf } from './meta.ts';
 
-export const MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+export const OPTIMISTIC_LOCK_ERROR = 'the object has been modified; please apply your changes to the latest version and try again';
 
 // Build turns the current stored object (a private copy) into the next one; it throws to refuse.
 export type Build = (current: KubeObject) => KubeObject;
@@ -51,7 +51,7 @@ export async function commitUpdate(ctx: RegistryContext, info: ResourceInfo, nam
 
 // checkResourceVersion is the optimistic-concurrency precondition of an update.
 export function checkResourceVersion(info: ResourceInfo, name: string, wanted: string | undefined, current: KubeObject): void {
-  if (wanted && wanted !== current.metadata?.resourceVersion) throw conflict(grOf(info), name, MODIFIED);
+  if (wanted && wanted !== current.metadata?.resourceVersion) throw conflict(grOf(info), name, OPTIMISTIC_LOCK_ERROR);
 }
 
 // blocksDeletion: finalizers still pending (a Namespace also waits on spec.finalizers).

@@ -85,13 +85,13 @@ function nextObject(ctx: RegistryContext, info: ResourceInfo, name: string, obj:
 
 // finalizeNamespace is the namespaces/finalize subresource: only spec.finalizers changes.
 function finalizeNamespace(info: ResourceInfo, obj: KubeObject, current: KubeObject): KubeObject {
+  if (!isNamespace(info)) throw notFound(grOf(info), 'finalize');
   const next = structuredClone(current);
   const spec = (obj['spec'] ?? {}) as Record<string, unknown>;
   const finalizers = Array.isArray(spec['finalizers']) ? spec['finalizers'] : [];
   const nextSpec = (next['spec'] ?? {}) as Record<string, unknown>;
   if (finalizers.length > 0) nextSpec['finalizers'] = finalizers; else delete nextSpec['finalizers'];
   next['spec'] = nextSpec;
-  if (!isNamespace(info)) throw notFound(grOf(info), 'finalize');
   return next;
 }
 

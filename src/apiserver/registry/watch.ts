@@ -42,12 +42,15 @@ async function* stream(ctx: RegistryContext, info: ResourceInfo, prefix: string,
   const stop = (): void => ac.abort();
   signal.addEventListener('abort', stop, { once: true });
   const timers: Array<ReturnType<typeof setTimeout>> = [];
-  if (q.timeoutSeconds !== undefined && q.timeoutSeconds > 0) timers.push(setTimeout(stop, q.timeoutSeconds * 1000));
+  if (q.timeoutSeconds !== undefined && q.timeoutSeconds > 0) timers.push(setTimeout(stop, q.timeoutSeconds * 1000).unref());
   const queue = new EventQueue<WatchEvent>();
-  ac.signal.addEventListener('abort', () => queue.close(), { once: true });
+  ac.signal.addEventListener('abort', () => {
+    for (const t of timers) clearTimeout(t);
+    queue.close();
+  }, { once: true });
   let lastRV = start.from;
   if (q.allowWatchBookmarks) {
-    timers.push(setInterval(() => queue.push(bookmark(info, lastRV)), ctx.bookmarkIntervalMs));
+    timers.push(setInterval(() => queue.push(bookmark(info, lastRV)), ctx.bookmarkIntervalMs).unref());
   }
   const pump = (async () => {
     try {
@@ -68,7 +71,6 @@ async function* stream(ctx: RegistryContext, info: ResourceInfo, prefix: string,
     if (q.sendInitialEvents && q.allowWatchBookmarks) yield bookmark(info, start.from, true);
     for (let ev = await queue.next(); ev !== undefined; ev = await queue.next()) yield ev;
   } finally {
-    for (const t of timers) clearTimeout(t);
     signal.removeEventListener('abort', stop);
     ac.abort();
     await pump;

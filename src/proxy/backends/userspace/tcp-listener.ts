@@ -26,6 +26,8 @@ export class TcpListener implements ConnectionOwner {
     this.#sweeper.unref();
   }
 
+  get bound(): boolean { return this.#server.listening; }
+
   // listen binds the listener; it rejects with the bind error (EADDRINUSE, EADDRNOTAVAIL, ...).
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -1,0 +1,210 @@
+// bench/dns.ts — Portico's cluster DNS against Knot (same records from a zone file) and the naive Node
+// responder (../shared/bench/node-dns.js), interleaved per pass, each server alone on cpu0, the load
+// generator on cpu1 (PIN=0 turns pinning off). Throughput: dnsperf -c1 -T1 -q100 when installed, else a
+// built-in generator with 100 queries in flight. Latency: a fixed-rate open-loop generator (10k q/s).
+// Scenarios: a ClusterIP A query (1000 names), a headless A query with 10 endpoints, an NXDOMAIN.
+// Every process started is stopped on exit; files live in a mkdtemp directory that is removed.
+// Usage: node bench/dns.ts [passes=3] [seconds=5]
+// Roles (internal): --serve <port> | --loadgen <port> <file> <seconds> <inflight> | --latency <port> <file> <seconds> <qps>
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDnsServer, FakeLookup } from '../src/dns/index.ts';
+import { queryBytes } from '../src/dns/testing/client.ts';
+import { clusterIPService, headlessService, slice } from '../src/dns/testing/fixtures.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const NAIVE = resolve(HERE, '../../shared/bench/node-dns.js');
+const NAMES = 1000;
+const PORTS = { portico: 21160, knot: 21161, naive: 21162 };
+const PIN = process.env['PIN'] !== '0';
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+function svcIP(i: number): string { return `10.96.${Math.floor(i / 250)}.${(i % 250) + 1}`; }
+
+// serve runs the Portico server with the benchmark's records until SIGTERM.
+async function serve(port: number): Promise<void> {
+  const l = new FakeLookup();
+  for (let i = 0; i < NAMES; i++) l.upsertService(clusterIPService('default', `svc-${i}`, [svcIP(i)]));
+  l.upsertService(headlessService('default', 'headless'));
+  l.upsertSlice(slice('default', 'headless', 'headless-1', Array.from({ length: 10 }, (_, i) => ({ ip: `10.244.0.${i + 1}` }))));
+  const s = await createDnsServer({ lookup: l, port, upstreams: [] });
+  await s.ready();
+  process.on('SIGTERM', () => { void s.close().then(() => process.exit(0)); });
+}
+
+function queryFile(path: string): Buffer[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l, i) => {
+    const [name = '', type = 'A'] = l.split(' ');
+    return queryBytes(name, type === 'A' ? 1 : 28, { id: i & 0xffff, edns: 1232 });
+  });
+}
+
+// loadgen keeps `inflight` queries outstanding for `seconds` and prints {qps}.
+async function loadgen(port: number, file: string, seconds: number, inflight: number): Promise<void> {
+  const qs = queryFile(file);
+  const sock = dgram.createSocket('udp4');
+  let done = 0;
+  let i = 0;
+  let stop = false;
+  const sendOne = () => { const q = qs[i++ % qs.length]; if (q) sock.send(q, port, '127.0.0.1'); };
+  sock.on('message', () => { done++; if (!stop) sendOne(); });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const t0 = performance.now();
+  for (let k = 0; k < inflight; k++) sendOne();
+  // refill lost queries so the window never drains
+  const refill = setInterval(() => { for (let k = 0; k < 10; k++) sendOne(); }, 100);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  stop = true;
+  clearInterval(refill);
+  const qps = done / ((performance.now() - t0) / 1000);
+  sock.close();
+  console.log(JSON.stringify({ qps, avgMs: NaN, lost: 0 }));
+}
+
+// latency sends at a fixed rate (open loop) and prints {p50Ms, p99Ms, lost}.
+async function latency(port: number, file: string, seconds: number, qps: number): Promise<void> {
+  const qs = queryFile(file);
+  const sock = dgram.createSocket('udp4');
+  const sentAt = new Float64Array(65536);
+  const lat: number[] = [];
+  let seq = 0;
+  sock.on('message', (m) => { const id = m.readUInt16BE(0); const t = sentAt[id] ?? 0; if (t) { lat.push(performance.now() - t); sentAt[id] = 0; } });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((r) => {
+    const tick = setInterval(() => {
+      const due = Math.min(qps * seconds, Math.floor(((performance.now() - t0) / 1000) * qps));
+      for (; sent < due; sent++) {
+        const q = Buffer.from(qs[seq % qs.length] ?? Buffer.alloc(0));
+        const id = seq++ & 0xffff;
+        q.writeUInt16BE(id, 0);
+        sentAt[id] = performance.now();
+        sock.send(q, port, '127.0.0.1');
+      }
+      if (sent >= qps * seconds) { clearInterval(tick); r(); }
+    }, 1);
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  sock.close();
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+  console.log(JSON.stringify({ p50Ms: pct(0.5), p99Ms: pct(0.99), lost: sent - lat.length }));
+}
+
+const children: ChildProcess[] = [];
+function startOn(cpu: number, cmd: string, args: string[]): ChildProcess {
+  const c = PIN ? spawn('taskset', ['-c', String(cpu), cmd, ...args], { stdio: 'ignore' }) : spawn(cmd, args, { stdio: 'ignore' });
+  children.push(c);
+  return c;
+}
+function runOn(cpu: number, cmd: string, args: string[]): string {
+  const r = PIN ? spawnSync('taskset', ['-c', String(cpu), cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout}${r.stderr}`;
+}
+
+async function waitDns(port: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = dgram.createSocket('udp4');
+      const t = setTimeout(() => { s.close(); r(false); }, 200);
+      s.on('message', () => { clearTimeout(t); s.close(); r(true); });
+      s.send(queryBytes('svc-1.default.svc.cluster.local', 1), port, '127.0.0.1');
+    });
+    if (ok) return true;
+  }
+  return false;
+}
+
+function writeFixtures(dir: string): { clusterip: string; headless: string; nxdomain: string } {
+  const zone = ['$ORIGIN cluster.local.', '$TTL 5', '@ IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 5', '@ IN NS ns.dns.cluster.local.', 'ns.dns IN A 10.96.0.10'];
+  for (let i = 0; i < NAMES; i++) zone.push(`svc-${i}.default.svc IN A ${svcIP(i)}`);
+  for (let i = 0; i < 10; i++) zone.push(`headless.default.svc IN A 10.244.0.${i + 1}`);
+  writeFileSync(join(dir, 'cluster.local.zone'), `${zone.join('\n')}\n`);
+  writeFileSync(join(dir, 'knot.conf'), [
+    'server:', `    listen: 127.0.0.1@${PORTS.knot}`, `    rundir: ${dir}`, '    udp-workers: 1', '    tcp-workers: 1', '    background-workers: 1',
+    'log:', '  - target: stderr', '    any: warning', 'database:', `    storage: ${dir}/db`,
+    'zone:', '  - domain: cluster.local', `    storage: ${dir}`, '    file: cluster.local.zone', '    zonefile-sync: -1', '    journal-content: none', ''].join('\n'));
+  const files = { clusterip: join(dir, 'a.txt'), headless: join(dir, 'headless.txt'), nxdomain: join(dir, 'nx.txt') };
+  writeFileSync(files.clusterip, Array.from({ length: NAMES }, (_, i) => `svc-${(i * 7919) % NAMES}.default.svc.cluster.local A`).join('\n') + '\n');
+  writeFileSync(files.headless, 'headless.default.svc.cluster.local A\n');
+  writeFileSync(files.nxdomain, Array.from({ length: NAMES }, (_, i) => `nx-${i}.default.svc.cluster.local A`).join('\n') + '\n');
+  return files;
+}
+
+function throughput(port: number, file: string, seconds: number): number {
+  if (has('dnsperf')) {
+    const out = runOn(1, 'dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(seconds), '-c', '1', '-T', '1', '-q', '100']);
+    return Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  }
+  const out = runOn(1, process.execPath, [fileURLToPath(import.meta.url), '--loadgen', String(port), file, String(seconds), '100']);
+  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { qps?: number }).qps ?? 0;
+}
+
+function latencyAt(port: number, file: string, qps: number): { p50Ms: number; p99Ms: number; lost: number } {
+  const out = runOn(1, process.execPath, [fileURLToPath(import.meta.url), '--latency', String(port), file, '3', String(qps)]);
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { p50Ms: number; p99Ms: number; lost: number };
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+
+async function main(passes: number, seconds: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-dns-bench-'));
+  try {
+    const files = writeFixtures(dir);
+    const servers: [string, number][] = [['portico', PORTS.portico]];
+    startOn(0, process.execPath, [fileURLToPath(import.meta.url), '--serve', String(PORTS.portico)]);
+    if (has('knotd')) { startOn(0, 'knotd', ['-c', join(dir, 'knot.conf')]); servers.push(['knot', PORTS.knot]); }
+    if (existsSync(NAIVE)) { startOn(0, 'node', [NAIVE, String(PORTS.naive), String(NAMES)]); servers.push(['naive-node', PORTS.naive]); }
+    for (const [name, port] of servers) if (!(await waitDns(port))) throw new Error(`${name} is not answering on ${port}`);
+    const scenarios = Object.entries(files);
+    const results = new Map<string, number[]>();
+    for (const [, port] of servers) throughput(port, files.clusterip, 2); // warm-up (JIT)
+    for (let p = 1; p <= passes; p++) {
+      for (const [scenario, file] of scenarios) {
+        for (const [name, port] of servers) {
+          if (name === 'naive-node' && scenario !== 'clusterip') continue;
+          const qps = throughput(port, file, seconds);
+          results.set(`${name}/${scenario}`, [...(results.get(`${name}/${scenario}`) ?? []), qps]);
+          console.error(`pass ${p} ${scenario} ${name}: ${Math.round(qps)} q/s`);
+        }
+      }
+    }
+    printTable(servers.map(([n]) => n), scenarios.map(([s]) => s), results);
+    console.log('\n| server | p50 ms @10k q/s | p99 ms @10k q/s | lost |\n|---|---|---|---|');
+    for (const [name, port] of servers) {
+      const l = latencyAt(port, files.clusterip, 10_000);
+      console.log(`| ${name} | ${l.p50Ms.toFixed(3)} | ${l.p99Ms.toFixed(3)} | ${l.lost} |`);
+    }
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(servers: string[], scenarios: string[], results: Map<string, number[]>): void {
+  console.log(`generator: ${has('dnsperf') ? 'dnsperf -c1 -T1 -q100' : 'built-in, 100 in flight'}; pinned: ${PIN}\n`);
+  console.log('| scenario | server | q/s min / median / max | ratio to knot (median) |\n|---|---|---|---|');
+  for (const s of scenarios) {
+    const knot = median(results.get(`knot/${s}`) ?? []);
+    for (const name of servers) {
+      const xs = results.get(`${name}/${s}`);
+      if (!xs) continue;
+      const r = Number.isNaN(knot) ? 'n/a' : (median(xs) / knot).toFixed(2);
+      console.log(`| ${s} | ${name} | ${Math.round(Math.min(...xs))} / **${Math.round(median(xs))}** / ${Math.round(Math.max(...xs))} | ${r} |`);
+    }
+  }
+}
+
+const [role, ...args] = process.argv.slice(2);
+if (role === '--serve') await serve(Number(args[0]));
+else if (role === '--loadgen') await loadgen(Number(args[0]), args[1] ?? '', Number(args[2]), Number(args[3]));
+else if (role === '--latency') await latency(Number(args[0]), args[1] ?? '', Number(args[2]), Number(args[3]));
+else await main(Number(role ?? 3), Number(args[0] ?? 5));

@@ -1,0 +1,120 @@
+// Userspace backend over real loopback sockets: 3 fake pods behind one Service.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { freePort, listening, service, slice, startPod, startProxy, waitFor, whoami } from './fake-pods.ts';
+import type { FakePod, Harness } from './fake-pods.ts';
+
+const VIP = '127.100.3.1';
+
+describe('userspace TCP proxy', { timeout: 30_000 }, () => {
+  let pods: FakePod[] = [];
+  let h: Harness;
+  let port: number;
+  let podPort: number;
+
+  before(async () => {
+    const first = await startPod('pod-0', '127.244.3.1');
+    podPort = first.port;
+    pods = [first, await startPod('pod-1', '127.244.3.2', podPort), await startPod('pod-2', '127.244.3.3', podPort)];
+    port = await freePort(VIP);
+    h = startProxy();
+  });
+  after(async () => {
+    await h.stop();
+    await Promise.all(pods.map((p) => p.close()));
+  });
+
+  const setSlice = (ps: FakePod[]) => h.source.slices.set(slice('web-1', 'web', ps.map((p) => ({ ip: p.ip })), [{ port: podPort }]));
+
+  test('round robin spreads 300 connections evenly', async () => {
+    h.source.services.set(service('web', VIP, [{ port }]));
+    setSlice(pods);
+    await waitFor(() => listening(VIP, port));
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      const who = await whoami(VIP, port);
+      counts.set(who, (counts.get(who) ?? 0) + 1);
+    }
+    assert.equal(counts.size, 3);
+    for (const [who, n] of counts) assert.ok(Math.abs(n - 100) <= 5, `${who} got ${n}`);
+  });
+
+  test('ClientIP affinity pins a source address and releases it after the timeout', async () => {
+    h.source.services.set(service('web', VIP, [{ port }], { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 1 } } }));
+    await waitFor(() => h.proxy.lastPlan()?.listeners.values().next().value?.affinityTimeoutSeconds === 1);
+    const clients = ['127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14'];
+    const pinned = new Map<string, string>();
+    for (let round = 0; round < 5; round++) {
+      for (const c of clients) {
+        const who = await whoami(VIP, port, c);
+        if (round === 0) pinned.set(c, who); else assert.equal(who, pinned.get(c), `client ${c} moved`);
+      }
+    }
+    assert.ok(new Set(pinned.values()).size > 1, 'different clients should spread');
+    const lone = '127.0.0.15';
+    const first = await whoami(VIP, port, lone);
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.notEqual(await whoami(VIP, port, lone), first, 'pin should have expired');
+    h.source.services.set(service('web', VIP, [{ port }]));
+  });
+
+  test('killing a pod mid-stream fails no new connection', async () => {
+    const victim = pods[1] as FakePod;
+    const results = { ok: 0, failed: 0 };
+    let stop = false;
+    const load = (async () => {
+      while (!stop) {
+        await Promise.all([0, 1, 2, 3].map(() => whoami(VIP, port).then(() => results.ok++, () => results.failed++)));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await victim.close();
+    await new Promise((r) => setTimeout(r, 150));
+    setSlice(pods.filter((p) => p !== victim));
+    await new Promise((r) => setTimeout(r, 100));
+    stop = true;
+    await load;
+    assert.equal(results.failed, 0);
+    assert.ok(results.ok > 50, `only ${results.ok} connections`);
+    pods[1] = await startPod('pod-1', victim.ip, podPort);
+    setSlice(pods);
+  });
+
+  test('scaling up: a new pod is reached within 100 ms of its slice update', async () => {
+    const fresh = await startPod('pod-3', '127.244.3.4', podPort);
+    pods.push(fresh);
+    await waitFor(() => listening(VIP, port));
+    const t0 = performance.now();
+    setSlice(pods);
+    let reached = -1;
+    while (performance.now() - t0 < 1000) {
+      if (await whoami(VIP, port) === 'pod-3') { reached = performance.now() - t0; break; }
+    }
+    assert.ok(reached >= 0 && reached < 100, `reached after ${reached} ms`);
+  });
+
+  test('a removed endpoint\'s open connections drain, then reset', async () => {
+    const sock = await import('node:net').then((n) => n.connect({ host: VIP, port }));
+    const who = await new Promise<string>((r) => sock.once('data', (d) => r(d.toString().trim())));
+    const closed = new Promise<number>((r) => { const t0 = Date.now(); sock.on('error', () => {}); sock.on('close', () => r(Date.now() - t0)); });
+    setSlice(pods.filter((p) => p.name !== who));
+    sock.write('still here');
+    const echo = await new Promise<string>((r) => sock.once('data', (d) => r(d.toString())));
+    assert.equal(echo, 'still here');
+    const ms = await closed;
+    assert.ok(ms >= 100 && ms < 2000, `reset after ${ms} ms (drain 200 ms)`);
+    setSlice(pods);
+  });
+
+  test('half-close: the client ends, the pod still answers', async () => {
+    const net = await import('node:net');
+    const sock = net.connect({ host: VIP, port, allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    sock.on('data', (d) => chunks.push(d));
+    await new Promise((r) => sock.once('connect', r));
+    sock.end('bye');
+    await new Promise((r) => sock.once('end', r));
+    sock.destroy();
+    assert.match(Buffer.concat(chunks).toString(), /^pod-\d\nbye$/);
+  });
+});
