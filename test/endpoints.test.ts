@@ -36,7 +36,7 @@ describe('endpoints follow pods', { timeout: 60_000 }, () => {
   let kc: k8s.KubeConfig;
   before(async () => { p = await startPortico(); ({ core, kc } = clientFor(p)); });
 
-  test('Endpoints and EndpointSlices appear, then follow deletes and readiness flips', async () => {
+  test('Endpoints and EndpointSlices appear, then follow deletes and readiness flips', async (t) => {
     const ips = ['127.244.0.11', '127.244.0.12', '127.244.0.13'];
     for (const [i, ip] of ips.entries()) {
       await core.createNamespacedPod({ namespace: NS, body: pod(`e2e-${i}`) });
@@ -71,6 +71,7 @@ describe('endpoints follow pods', { timeout: 60_000 }, () => {
         await act();
         const hit = await eventually(async () => events.find((e) => e.at >= t0 && done(e.ep)), 5_000, 5);
         const ms = hit.at - t0;
+        t.diagnostic(`${what}: followed in ${ms.toFixed(1)} ms`);
         assert.ok(ms <= FOLLOW_MS, `${what}: Endpoints followed after ${ms.toFixed(1)} ms (want ≤ ${FOLLOW_MS})`);
       };
       await followed('pod deleted', () => core.deleteNamespacedPod({ namespace: NS, name: 'e2e-0', gracePeriodSeconds: 0 }),

@@ -106,15 +106,15 @@ export function validatePodStatusUpdate(obj: KubeObject, old: KubeObject): Field
   return errs;
 }
 
-// validatePodTemplateSpec checks a workload's template: labels, annotations, the pod spec, and
-// (for controllers that keep pods running) restartPolicy Always.
-export function validatePodTemplateSpec(t: V1PodTemplateSpec | undefined, path: string, requireAlways: boolean): FieldError[] {
+// validatePodTemplateSpec checks a workload controller's template: labels, annotations, the pod spec,
+// restartPolicy Always and no activeDeadlineSeconds (Deployments validate as ReplicaSet).
+export function validatePodTemplateSpec(t: V1PodTemplateSpec | undefined, path: string, controller: 'ReplicaSet' | 'DaemonSet' | 'ReplicationController'): FieldError[] {
   if (!t) return [field.required(path)];
   const errs = validateLabels(t.metadata?.labels, `${path}.metadata.labels`);
   errs.push(...validateAnnotations(t.metadata?.annotations, `${path}.metadata.annotations`));
   errs.push(...validatePodSpec(t.spec, `${path}.spec`));
   const rp = t.spec?.restartPolicy;
-  if (requireAlways && rp && rp !== 'Always') errs.push(field.notSupported(`${path}.spec.restartPolicy`, rp, ['Always']));
-  if (t.spec?.activeDeadlineSeconds !== undefined) errs.push(field.forbidden(`${path}.spec.activeDeadlineSeconds`, 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  if (rp && rp !== 'Always') errs.push(field.notSupported(`${path}.spec.restartPolicy`, rp, ['Always']));
+  if (t.spec?.activeDeadlineSeconds !== undefined) errs.push(field.forbidden(`${path}.spec.activeDeadlineSeconds`, `activeDeadlineSeconds in ${controller} is not Supported`));
   return errs;
 }

@@ -16,7 +16,7 @@ function nonNegative(v: number | undefined, path: string): FieldError[] {
 }
 
 // validateSelectorAndTemplate: selector required and non-empty, and it must match the template labels.
-function validateSelectorAndTemplate(sel: V1LabelSelector | undefined, t: V1PodTemplateSpec | undefined, kind: string): FieldError[] {
+function validateSelectorAndTemplate(sel: V1LabelSelector | undefined, t: V1PodTemplateSpec | undefined, kind: 'deployment' | 'daemonset'): FieldError[] {
   const errs: FieldError[] = [];
   if (!sel) errs.push(field.required('spec.selector'));
   else {
@@ -34,7 +34,7 @@ function validateSelectorAndTemplate(sel: V1LabelSelector | undefined, t: V1PodT
       }
     } catch { errs.push(field.invalid('spec.selector', sel, 'invalid label selector')); }
   }
-  return errs.concat(validatePodTemplateSpec(t, 'spec.template', true));
+  return errs.concat(validatePodTemplateSpec(t, 'spec.template', kind === 'daemonset' ? 'DaemonSet' : 'ReplicaSet'));
 }
 
 function validateStrategy(s: V1DeploymentStrategy | undefined): FieldError[] {
@@ -109,7 +109,7 @@ export function validateReplicationController(obj: KubeObject): FieldError[] {
   if (Object.keys(sel).length > 0 && !selectorFromSet(sel).matches(s.template.metadata?.labels)) {
     errs.push(goValueError('FieldValueInvalid', 'spec.template.metadata.labels', s.template.metadata?.labels, goStringMap(s.template.metadata?.labels), '`selector` does not match template `labels`'));
   }
-  return errs.concat(validatePodTemplateSpec(s.template, 'spec.template', true));
+  return errs.concat(validatePodTemplateSpec(s.template, 'spec.template', 'ReplicationController'));
 }
 
 // validateAppsUpdate wraps a workload validator: metadata update rules, and apps/v1 selectors never change.

@@ -27,7 +27,7 @@ export function loadPrintTable(): Promise<PrintTable> {
 export function tableOptions(q: URLSearchParams): TableOptions {
   const inc = q.get('includeObject') ?? 'Metadata';
   if (inc !== 'None' && inc !== 'Object' && inc !== 'Metadata') throw badRequest(`includeObject: Unsupported value: ${JSON.stringify(inc)}`);
-  return { wide: false, includeObject: inc };
+  return { wide: true, includeObject: inc };
 }
 
 // listTable prints a list with the list's resourceVersion and continue token.
