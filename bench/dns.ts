@@ -190,15 +190,18 @@ async function main(passes: number, seconds: number): Promise<void> {
 }
 
 function printTable(servers: string[], scenarios: string[], results: Map<string, number[]>): void {
+  console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   console.log(`generator: ${has('dnsperf') ? 'dnsperf -c1 -T1 -q100' : 'built-in, 100 in flight'}; pinned: ${PIN}\n`);
-  console.log('| scenario | server | q/s min / median / max | ratio to knot (median) |\n|---|---|---|---|');
+  console.log('| scenario | server | q/s min / median / max | ratio to knot (of medians) | per-pass ratio median (min–max) |\n|---|---|---|---|---|');
   for (const s of scenarios) {
-    const knot = median(results.get(`knot/${s}`) ?? []);
+    const knotXs = results.get(`knot/${s}`) ?? [];
     for (const name of servers) {
       const xs = results.get(`${name}/${s}`);
       if (!xs) continue;
-      const r = Number.isNaN(knot) ? 'n/a' : (median(xs) / knot).toFixed(2);
-      console.log(`| ${s} | ${name} | ${Math.round(Math.min(...xs))} / **${Math.round(median(xs))}** / ${Math.round(Math.max(...xs))} | ${r} |`);
+      const r = knotXs.length ? (median(xs) / median(knotXs)).toFixed(2) : 'n/a';
+      const per = knotXs.length ? xs.map((x, i) => x / (knotXs[i] ?? NaN)) : [];
+      const perText = per.length ? `${median(per).toFixed(2)} (${Math.min(...per).toFixed(2)}–${Math.max(...per).toFixed(2)})` : 'n/a';
+      console.log(`| ${s} | ${name} | ${Math.round(Math.min(...xs))} / **${Math.round(median(xs))}** / ${Math.round(Math.max(...xs))} | ${r} | ${perText} |`);
     }
   }
 }

@@ -39,6 +39,31 @@ describe('portico CLI', { timeout: 60_000 }, () => {
     assert.equal(k.stdout, 'service/nginx unchanged\nconfigmap/settings unchanged\n', k.stderr);
   });
 
+  test('apply drops a removed port and keeps the other\'s nodePort', async () => {
+    const two = 'apiVersion: v1\nkind: Service\nmetadata: {name: two}\nspec:\n  type: NodePort\n  selector: {app: x}\n  ports:\n  - {name: a, port: 80}\n  - {name: b, port: 81}\n';
+    const one = two.replace('  - {name: b, port: 81}\n', '');
+    const ports = async () => JSON.parse((await p.kubectl(['get', 'svc', 'two', '-o', 'jsonpath={.spec.ports}'])).stdout) as { name: string; nodePort: number }[];
+    assert.equal((await p.portico(['--kubeconfig', p.kubeconfig, 'apply', '-f', '-'], { stdin: two })).stdout, 'service/two created\n');
+    const before = await ports();
+    assert.equal((await p.portico(['--kubeconfig', p.kubeconfig, 'apply', '-f', '-'], { stdin: one })).stdout, 'service/two configured\n');
+    const after = await ports();
+    assert.deepEqual(after.map((x) => [x.name, x.nodePort]), [['a', before[0]?.nodePort]]);
+    assert.equal((await p.kubectl(['apply', '-f', '-'], { stdin: one })).stdout, 'service/two unchanged\n');
+    assert.equal((await p.kubectl(['delete', 'svc', 'two'])).code, 0);
+  });
+
+  test('apply adopts an object created without the annotation, with kubectl\'s warning', async () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: adopted\ndata:\n  a: "1"\n';
+    assert.equal((await p.kubectl(['create', '-f', '-'], { stdin: cm })).code, 0);
+    const r = await p.portico(['--kubeconfig', p.kubeconfig, 'apply', '-f', '-'], { stdin: cm });
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /^Warning: resource configmaps\/adopted is missing the kubectl\.kubernetes\.io\/last-applied-configuration annotation/);
+    assert.equal(r.stdout, 'configmap/adopted configured\n');
+    const again = await p.portico(['--kubeconfig', p.kubeconfig, 'apply', '-f', '-'], { stdin: cm });
+    assert.deepEqual([again.stdout, again.stderr], ['configmap/adopted unchanged\n', '']);
+    assert.equal((await p.kubectl(['delete', 'cm', 'adopted'])).code, 0);
+  });
+
   test('get: table, several types, -o name/yaml, -A', async () => {
     const t = await cli('get', 'svc', 'nginx');
     assert.match(t.stdout, /^NAME    TYPE        CLUSTER-IP\s+EXTERNAL-IP   PORT\(S\)   AGE\nnginx   ClusterIP   127\.\d+\.\d+\.\d+\s+<none>        80\/TCP    \d+s\n$/);
@@ -72,6 +97,22 @@ describe('portico CLI', { timeout: 60_000 }, () => {
     assert.match(r.stdout, /^Name:\s+nginx\nNamespace:\s+default\nLabels:\s+app=nginx\nAnnotations:\s+<none>\nSelector:\s+app=nginx\nType:\s+ClusterIP\n/);
     assert.match(r.stdout, /^Port:\s+http  80\/TCP\nTargetPort:\s+8080\/TCP\n/m);
   });
+
+  // Byte for byte what kubectl prints (ages normalized: the two commands run a moment apart).
+  const sameAsKubectl = [
+    ['get', 'svc'], ['get', 'svc,ep', '-A'], ['get', 'ns'], ['get', 'nodes'], ['get', 'nodes', '-o', 'wide'], ['get', 'all'],
+    ['get', 'svc', 'nginx', '-o', 'yaml'], ['get', 'svc', '-o', 'json'], ['get', 'svc/nginx', 'ep/nginx', '-o', 'yaml'], ['get', 'svc', '-o', 'name'],
+    ['describe', 'svc', 'nginx'], ['describe', 'svc', 'kubernetes'], ['describe', 'ep', 'kubernetes'],
+  ];
+  for (const args of sameAsKubectl) {
+    test(`same output as kubectl: ${args.join(' ')}`, async () => {
+      const age = (t: string) => t.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, 'AGE');
+      const [k, pc] = await Promise.all([p.kubectl(args), cli(...args)]);
+      assert.equal(k.code, 0, k.stderr);
+      assert.equal(age(pc.stdout), age(k.stdout));
+      assert.equal(pc.stderr, k.stderr);
+    });
+  }
 
   const errors = [
     { desc: 'invalid port names file, object and field', file: `${FIX}/bad-port.yaml`, want: `error: ${FIX}/bad-port.yaml: Service "x": spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive\n` +

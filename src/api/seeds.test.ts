@@ -6,11 +6,12 @@ import { parse } from 'yaml';
 import { invalid } from '../lib/errors.ts';
 import { toStorage } from './conversion.ts';
 import { decodeErrorMessage, decodeErrors } from './decode.ts';
-import { byKind, parseApiVersion, storageInfo } from './scheme.ts';
+import { byKind, parseApiVersion } from './scheme.ts';
 import { strategyFor } from './strategies.ts';
 import type { KubeObject } from './types.ts';
 
-// admit returns 'ok' or the message kube-apiserver would answer with (400 decode / 422 invalid).
+// admit returns 'ok' or the message kube-apiserver would answer with (400 decode / 422 invalid); the
+// 422 names the requested group (Ingress.extensions for a legacy request), as Kubernetes does.
 function admit(yamlText: string): string {
   const doc = parse(yamlText) as KubeObject;
   const apiVersion = doc.apiVersion ?? '';
@@ -25,7 +26,7 @@ function admit(yamlText: string): string {
   s.default(obj);
   s.prepareForCreate(obj);
   const errs = s.validate(obj);
-  return errs.length ? invalid({ group: storageInfo(info).group, kind }, obj.metadata?.name ?? '', errs).message : 'ok';
+  return errs.length ? invalid({ group: info.group, kind }, obj.metadata?.name ?? '', errs).message : 'ok';
 }
 
 const SUBDOMAIN = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -181,7 +182,7 @@ spec:
         backend:
           serviceName: <service1-name>
           servicePort: <service1-port>
-`, want: `Ingress.networking.k8s.io "<ingress-name>" is invalid: [metadata.name: Invalid value: "<ingress-name>": ${SUBDOMAIN}, spec.rules[0].host: Invalid value: "<yourchoice>.<cluster-id>.k8s.gigantic.io": ${SUBDOMAIN}, spec.rules[0].http.paths[0].backend.service.name: Invalid value: "<service1-name>": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?'), spec.rules[0].http.paths[0].backend.service.port.name: Invalid value: "<service1-port>": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)]` },
+`, want: `Ingress.extensions "<ingress-name>" is invalid: [metadata.name: Invalid value: "<ingress-name>": ${SUBDOMAIN}, spec.rules[0].host: Invalid value: "<yourchoice>.<cluster-id>.k8s.gigantic.io": ${SUBDOMAIN}, spec.rules[0].http.paths[0].backend.serviceName: Invalid value: "<service1-name>": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?'), spec.rules[0].http.paths[0].backend.servicePort: Invalid value: "<service1-port>": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)]` },
   { desc: '003 TLS Secret with placeholder data', in: `
 apiVersion: v1
 kind: Secret

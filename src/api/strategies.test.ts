@@ -85,10 +85,12 @@ test('metadata name is immutable', () => {
   assert.deepEqual(errs.map((e) => [e.field, e.detail]), [['metadata.name', 'field is immutable']]);
 });
 
-test('legacy Ingress uses the networking.k8s.io strategy', () => {
+test('legacy Ingress validates with the legacy field names', () => {
   const legacy = byKind('extensions', 'v1beta1', 'Ingress');
   assert.ok(legacy);
-  assert.equal(strategyFor(legacy), strategy('networking.k8s.io', 'v1', 'Ingress'));
+  const obj: KubeObject = { metadata: { name: 'i', namespace: 'default' }, spec: { defaultBackend: { service: { name: 'Bad', port: { number: 80 } } } } };
+  assert.deepEqual(strategyFor(legacy).validate(obj).map((e) => e.field), ['spec.backend.serviceName']);
+  assert.deepEqual(strategy('networking.k8s.io', 'v1', 'Ingress').validate(obj).map((e) => e.field), ['spec.defaultBackend.service.name']);
 });
 
 test('update restores system metadata a replace left out', () => {

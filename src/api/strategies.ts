@@ -50,7 +50,7 @@ const RULES: Record<string, KindRules> = {
     prepareForCreate: (o) => { o.spec = { ...(o.spec as object | undefined), finalizers: ['kubernetes'] }; },
     prepareForUpdate: (o, old) => { o.spec = structuredClone(old.spec ?? {}); },
   },
-  '/Node': { default: defaultNode, validate: validateNode, validateUpdate: validateNodeUpdate, keepStatusOnCreate: true },
+  '/Node': { default: defaultNode, validate: validateNode, validateUpdate: validateNodeUpdate, validateStatusUpdate: validateNodeUpdate, keepStatusOnCreate: true },
   '/Pod': {
     default: defaultPod, validate: validatePod, validateUpdate: validatePodUpdate, validateStatusUpdate: validatePodStatusUpdate,
     initialStatus: (o) => ({ phase: 'Pending', qosClass: podQOSClass((o as V1Pod).spec ?? { containers: [] }) }), tracksGeneration: true,
@@ -76,7 +76,7 @@ const RULES: Record<string, KindRules> = {
   },
   'discovery.k8s.io/EndpointSlice': { default: defaultEndpointSlice, validate: validateEndpointSlice, validateUpdate: validateEndpointSliceUpdate },
   'networking.k8s.io/Ingress': {
-    validate: validateIngress, validateUpdate: validateIngressUpdate, validateStatusUpdate: validateLoadBalancerStatus,
+    validate: (o) => validateIngress(o), validateUpdate: (o, old) => validateIngressUpdate(o, old), validateStatusUpdate: validateLoadBalancerStatus,
     initialStatus: () => ({ loadBalancer: {} }), tracksGeneration: true,
   },
   'networking.k8s.io/IngressClass': { validate: validateIngressClass, validateUpdate: validateIngressClassUpdate },
@@ -157,15 +157,25 @@ export function keepAllButStatus(obj: KubeObject, old: KubeObject): void {
   if (rv !== undefined) (obj.metadata ??= {}).resourceVersion = rv;
 }
 
+// LEGACY_INGRESS_RULES validates extensions/v1beta1 requests with that version's field names.
+const LEGACY_INGRESS_RULES: KindRules = {
+  ...(RULES['networking.k8s.io/Ingress'] as KindRules),
+  validate: (o) => validateIngress(o, { legacy: true }),
+  validateUpdate: (o, old) => validateIngressUpdate(o, old, { legacy: true }),
+};
+
 const cache = new Map<string, Strategy>();
 
-// strategyFor returns the Strategy of a served resource (legacy versions map to their storage kind).
+// strategyFor returns the Strategy of a served resource. Objects are in the storage version; pass
+// the served info (not storageInfo(info)) so a legacy extensions/v1beta1 request gets that version's
+// validation messages.
 export function strategyFor(info: ResourceInfo): Strategy {
   const s = storageInfo(info);
-  const key = `${s.group}/${s.kind}`;
+  const legacy = s !== info && info.kind === 'Ingress';
+  const key = `${legacy ? `${info.group}/${info.version}` : s.group}/${s.kind}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const rules = RULES[key];
+  const rules = legacy ? LEGACY_INGRESS_RULES : RULES[`${s.group}/${s.kind}`];
   if (!rules) throw new Error(`strategies: no strategy for ${key}`);
   const strategy = new GenericStrategy({ rules, info: s });
   cache.set(key, strategy);

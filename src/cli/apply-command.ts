@@ -1,7 +1,7 @@
 // applyAll is `portico apply -f PATH...`: every document of every file is applied in order; a failing
 // document is reported and the rest still apply (as kubectl does). Returns the exit code.
 import type { KubeObject } from '../api/types.ts';
-import { applyObject } from './apply.ts';
+import { applyObject, LAST_APPLIED } from './apply.ts';
 import { errorLines } from './errors.ts';
 import { loadManifests, ManifestError } from './manifests.ts';
 import type { ObjectClient } from './object-client.ts';
@@ -47,7 +47,11 @@ async function applyOne(client: ObjectClient, source: string, obj: KubeObject, i
   const body = structuredClone(obj);
   if (ns !== undefined) body.metadata = { ...body.metadata, namespace: ns };
   try {
-    const { result } = await applyObject(client, info, ns, body);
+    const { result, adopted } = await applyObject(client, info, ns, body);
+    if (adopted) {
+      io.err(`Warning: resource ${info.resource}/${name} is missing the ${LAST_APPLIED} annotation which is required by apply. ` +
+        'apply should only be used on resources created declaratively by either kubectl create --save-config or apply. The missing annotation will be patched automatically.');
+    }
     io.out(`${kindName(info, name)} ${result}`);
     return undefined;
   } catch (e) {

@@ -13,6 +13,16 @@ const cases = [
   { desc: 'field set by others is kept', last: { spec: { a: 1 } }, desired: { spec: { a: 1 } }, live: { spec: { a: 1, c: 3 } }, want: undefined },
   { desc: 'list item subset of live item', last: {}, desired: { spec: { ports: [{ port: 80 }] } }, live: { spec: { ports: [{ port: 80, protocol: 'TCP' }] } }, want: undefined },
   { desc: 'list changed is sent whole', last: {}, desired: { spec: { ports: [{ port: 81 }] } }, live: { spec: { ports: [{ port: 80, protocol: 'TCP' }] } }, want: { spec: { ports: [{ port: 81 }] } } },
+  {
+    desc: 'removed list item: the list is replaced, kept items keep live fields', last: { spec: { ports: [{ port: 80 }, { port: 81 }] } },
+    desired: { spec: { ports: [{ port: 80 }] } }, live: { spec: { ports: [{ port: 80, nodePort: 30001 }, { port: 81, nodePort: 30002 }] } },
+    want: { spec: { ports: [{ port: 80, nodePort: 30001 }, { $patch: 'replace' }] } },
+  },
+  {
+    desc: 'changed item and removed item', last: { spec: { ports: [{ port: 80 }, { port: 81 }] } },
+    desired: { spec: { ports: [{ port: 82 }] } }, live: { spec: { ports: [{ port: 80, nodePort: 30001 }, { port: 81, nodePort: 30002 }] } },
+    want: { spec: { ports: [{ port: 82 }, { $patch: 'replace' }] } },
+  },
 ];
 for (const c of cases) {
   test(`threeWayPatch: ${c.desc}`, () => assert.deepEqual(threeWayPatch(c.last, c.desired, c.live), c.want));

@@ -14,7 +14,8 @@ export type ApplyResult = 'created' | 'configured' | 'unchanged';
 type Json = Record<string, unknown>;
 
 // applyObject creates obj, or patches the live object toward it; namespace is resolved by the caller.
-export async function applyObject(client: ObjectClient, info: ResourceInfo, namespace: string | undefined, obj: KubeObject): Promise<{ result: ApplyResult; object: KubeObject }> {
+// `adopted` is true when the live object had no last-applied annotation (created imperatively).
+export async function applyObject(client: ObjectClient, info: ResourceInfo, namespace: string | undefined, obj: KubeObject): Promise<{ result: ApplyResult; object: KubeObject; adopted?: boolean }> {
   const name = obj.metadata?.name ?? '';
   const desired = withLastApplied(obj);
   let live: KubeObject;
@@ -27,8 +28,9 @@ export async function applyObject(client: ObjectClient, info: ResourceInfo, name
   const lastText = live.metadata?.annotations?.[LAST_APPLIED];
   const last = lastText ? parseJson(lastText) : {};
   const patch = threeWayPatch(last, desired as Json, live as Json);
-  if (patch === undefined) return { result: 'unchanged', object: live };
-  return { result: 'configured', object: await client.patch(info, namespace, name, 'strategic', patch) };
+  const adopted = lastText === undefined;
+  if (patch === undefined) return { result: 'unchanged', object: live, adopted };
+  return { result: 'configured', object: await client.patch(info, namespace, name, 'strategic', patch), adopted };
 }
 
 // withLastApplied is obj with the annotation set to obj's own JSON (annotation excluded), as kubectl writes it.
@@ -59,13 +61,23 @@ function diff(last: Json, desired: Json, live: Json): Json {
       const sub = diff(isMap(last[k]) ? last[k] : {}, v, lv);
       if (Object.keys(sub).length > 0) out[k] = sub;
     } else if (!isSubset(v, lv)) {
-      out[k] = v;
+      out[k] = Array.isArray(v) && Array.isArray(lv) ? listPatch(v, Array.isArray(last[k]) ? last[k] : [], lv) : v;
     }
   }
   for (const k of Object.keys(last)) {
     if (!(k in desired) && k in live) out[k] = null;
   }
   return out;
+}
+
+// listPatch is the patch of a changed list. A merging list would keep items the user removed, so when
+// the last apply had an item the desired list lacks, the list is replaced ({$patch: replace}), each kept
+// item carrying its live server-set fields (an allocated nodePort) when it is otherwise unchanged.
+function listPatch(desired: unknown[], last: unknown[], live: unknown[]): unknown[] {
+  const removed = last.some((item) => !desired.some((d) => isDeepStrictEqual(d, item)));
+  if (!removed || !desired.every(isMap) || !last.every(isMap)) return desired;
+  const kept = desired.map((d) => live.find((l) => isSubset(d, l)) ?? d);
+  return [...kept, { $patch: 'replace' }];
 }
 
 // isSubset reports whether every field of want is present, equal, in have (server defaults ignored).

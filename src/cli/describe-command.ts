@@ -5,20 +5,21 @@ import { byKind } from '../api/scheme.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { HttpObjectClient } from './http-client.ts';
 import { LAST_APPLIED } from './apply.ts';
-import { alignColumns } from './table-print.ts';
+import { alignBlocks, alignColumns } from './table-print.ts';
 
-type Pairs = [string, string][];
+// Lines are describe's rows: [key, value, ...] cells, or one cell for a section title or a blank line.
+type Pairs = string[][];
 type Json = Record<string, unknown>;
 
 // describeText renders one object (with its events) as kubectl describe does.
-export function describeText(info: ResourceInfo, obj: KubeObject, events: KubeObject[], endpoints = '<none>'): string {
+export function describeText(info: ResourceInfo, obj: KubeObject, events: KubeObject[], endpoints = ''): string {
   const m = obj.metadata ?? {};
   const pairs: Pairs = [['Name:', m.name ?? '']];
   if (info.namespaced) pairs.push(['Namespace:', m.namespace ?? '']);
   pairs.push(...mapLines('Labels:', m.labels), ...mapLines('Annotations:', withoutLastApplied(m.annotations)));
   pairs.push(...(BODIES.get(info.kind) ?? genericBody)(obj, endpoints));
   pairs.push(['Events:', events.length === 0 ? '<none>' : '']);
-  let text = alignColumns(pairs.map(([k, v]) => [k, v]), 0, 2).map((l) => l.trimEnd()).join('\n') + '\n';
+  let text = alignBlocks(pairs, 0, 2).join('\n') + '\n';
   if (events.length > 0) text += eventLines(events);
   return text;
 }
@@ -78,7 +79,20 @@ function flatten(prefix: string, v: unknown, out: Pairs): void {
   }
 }
 
-const BODIES = new Map<string, (o: KubeObject, endpoints: string) => Pairs>([['Service', serviceBody]]);
+// endpointsBody is kubectl's Endpoints layout: per subset its addresses, then a ports table.
+function endpointsBody(obj: KubeObject): Pairs {
+  const out: Pairs = [['Subsets:']];
+  for (const s of (obj['subsets'] ?? []) as Json[]) {
+    const ips = (k: string) => ((s[k] ?? []) as Json[]).map((a) => String(a['ip'])).join(',') || '<none>';
+    out.push(['  Addresses:', ips('addresses')], ['  NotReadyAddresses:', ips('notReadyAddresses')], ['  Ports:']);
+    out.push(['    Name', 'Port', 'Protocol'], ['    ----', '----', '--------']);
+    for (const p of (s['ports'] ?? []) as Json[]) out.push([`    ${p['name'] ? String(p['name']) : '<unset>'}`, String(p['port']), String(p['protocol'] ?? 'TCP')]);
+  }
+  out.push(['']);
+  return out;
+}
+
+const BODIES = new Map<string, (o: KubeObject, endpoints: string) => Pairs>([['Service', serviceBody], ['Endpoints', endpointsBody]]);
 
 function eventLines(events: KubeObject[]): string {
   const rows = [['  Type', 'Reason', 'Age', 'From', 'Message'], ['  ----', '------', '----', '----', '-------']];
@@ -108,5 +122,5 @@ function endpointsText(ep: KubeObject | undefined): string {
   for (const s of (ep?.['subsets'] ?? []) as Json[]) {
     for (const a of (s['addresses'] ?? []) as Json[]) for (const p of (s['ports'] ?? []) as Json[]) out.push(`${String(a['ip'])}:${String(p['port'])}`);
   }
-  return out.length === 0 ? '<none>' : out.slice(0, 3).join(',') + (out.length > 3 ? ` + ${out.length - 3} more...` : '');
+  return out.length === 0 ? '' : out.slice(0, 3).join(',') + (out.length > 3 ? ` + ${out.length - 3} more...` : '');
 }

@@ -75,6 +75,16 @@ export async function runGet(client: HttpObjectClient, reqs: GetRequest[], o: Ge
   return code;
 }
 
+// YAML_OPTIONS print as kubectl's (Go) YAML: sorted keys, unindented sequences, YAML 1.1 quoting
+// (timestamps, yes/no/on/off are quoted strings).
+const YAML_OPTIONS = { version: '1.1', indentSeq: false, sortMapEntries: true } as const;
+
+// sortKeys orders map keys as Go's encoding/json does for kubectl's unstructured objects.
+function sortKeys(_k: string, v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function rowNamespace(row: TableRow): string {
   const obj = row.object as KubeObject | undefined;
   return obj?.metadata?.namespace ?? '';
@@ -102,6 +112,6 @@ async function printObjects(client: HttpObjectClient, reqs: GetRequest[], ns: (i
     return code;
   }
   const doc = single && items[0] ? items[0].obj : { apiVersion: 'v1', items: items.map((x) => x.obj), kind: 'List', metadata: { resourceVersion: '' } };
-  o.out(o.output === 'json' ? JSON.stringify(doc, null, 4) + '\n' : stringify(doc, { indentSeq: false, sortMapEntries: true }));
+  o.out(o.output === 'json' ? JSON.stringify(doc, sortKeys, 4) + '\n' : stringify(doc, YAML_OPTIONS));
   return code;
 }

@@ -22,9 +22,14 @@ export function resolveResource(typed: string): ResourceInfo {
   return found;
 }
 
-// resolveTypes splits "svc,endpoints" into resources.
+// resolveTypes splits "svc,endpoints" into resources; a category ("all") expands to its resources.
 export function resolveTypes(list: string): ResourceInfo[] {
-  return list.split(',').filter((s) => s !== '').map(resolveResource);
+  const out: ResourceInfo[] = [];
+  for (const t of list.split(',').filter((s) => s !== '')) {
+    const members = PREFERRED.filter((r) => r.categories.includes(t.toLowerCase()));
+    for (const r of members.length > 0 ? members : [resolveResource(t)]) if (!out.includes(r)) out.push(r);
+  }
+  return out;
 }
 
 // resourceOfManifest finds the resource of an object's apiVersion and kind.

@@ -46,3 +46,18 @@ export function alignColumns(lines: string[][], minWidth = MIN_WIDTH, padding = 
   for (const l of lines) l.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
   return lines.map((l) => l.map((cell, i) => (i === l.length - 1 ? cell : cell.padEnd(Math.max(minWidth, (widths[i] ?? 0) + padding)))).join(''));
 }
+
+// alignBlocks aligns runs of multi-cell lines separately: a line of one cell (a section title such as
+// "Subsets:", or a blank line) ends a tabwriter column block, as in kubectl describe.
+export function alignBlocks(lines: string[][], minWidth: number, padding: number): string[] {
+  const out: string[] = [];
+  let block: string[][] = [];
+  const flush = () => { out.push(...alignColumns(block, minWidth, padding)); block = []; };
+  for (const l of lines) {
+    if (l.length > 1) { block.push(l); continue; }
+    flush();
+    out.push(l[0] ?? '');
+  }
+  flush();
+  return out;
+}

@@ -33,6 +33,7 @@ export interface DnsServerOptions {
   tcpIdleMs?: number;            // default 10000
   minIntervalMs?: number;        // snapshot recompile spacing; default 20
   onError?: (err: unknown) => void;
+  signal?: AbortSignal;          // aborting it closes the server
 }
 
 export interface DnsServer {
@@ -72,17 +73,18 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
       const c = new TcpConnection(sock, o.tcpIdleMs ?? 10_000, (msg, reply) => serve(msg, 'tcp', undefined, reply), () => conns.delete(c));
       conns.add(c);
     });
-    return {
-      address: { host, port }, metrics,
-      snapshot: () => runner.current(),
-      ready: () => runner.whenReady(),
-      close: async () => {
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
         runner.stop();
         forwarder?.close();
         for (const c of conns) c.destroy();
         await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
-      },
+      })();
+      return closing;
     };
+    o.signal?.addEventListener('abort', () => { void close(); }, { once: true });
+    return { address: { host, port }, metrics, snapshot: () => runner.current(), ready: () => runner.whenReady(), close };
   } catch (err) {
     runner.stop();
     forwarder?.close();
@@ -91,13 +93,16 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
 }
 
 // Serve answers one query message; reply is called once (or never, for dropped input) with ctx.
+const MAX_TCP = 0xffff;
+
 type Serve = <C>(msg: Buffer, transport: 'udp' | 'tcp', ctx: C, reply: (res: Buffer, ctx: C) => void) => void;
 
 // makeServe runs one query through the chain: parse, answer, enforce the UDP size (TC), count. The
 // synchronous path (every zone answer) allocates no closures; only a Promise from the chain does.
 function makeServe(handler: Handler, m: DnsMetrics, ra: boolean, onError?: (err: unknown) => void): Serve {
   const finish = <C>(msg: Buffer, q: Query, transport: 'udp' | 'tcp', t0: number, res: Buffer, ctx: C, reply: (res: Buffer, ctx: C) => void) => {
-    const out = transport === 'udp' && res.length > (q.edns ? q.udpSize : MIN_UDP) ? truncated(msg, q, res) : res;
+    const limit = transport === 'udp' ? (q.edns ? q.udpSize : MIN_UDP) : MAX_TCP;
+    const out = res.length > limit ? truncated(msg, q, res) : res;
     m.response((out[3] ?? 0) & 0x0f);
     m.latency((performance.now() - t0) / 1000);
     reply(out, ctx);

@@ -3,6 +3,9 @@
 // without traffic, or at once on a zero-length frame.
 import type net from 'node:net';
 
+// MAX_PENDING_WRITE bounds what a client that does not read can make us buffer.
+const MAX_PENDING_WRITE = 1 << 20;
+
 export class TcpConnection {
   readonly #sock: net.Socket;
   #buf: Buffer = Buffer.alloc(0);
@@ -32,6 +35,7 @@ export class TcpConnection {
     const len = Buffer.allocUnsafe(2);
     len.writeUInt16BE(res.length);
     this.#sock.write(Buffer.concat([len, res]));
+    if (this.#sock.writableLength > MAX_PENDING_WRITE) this.destroy();
   }
 
   destroy(): void {

@@ -33,12 +33,14 @@ export function validateEndpointsUpdate(obj: KubeObject, old: KubeObject): Field
   return validateObjectMetaUpdate(obj.metadata, old.metadata).concat(validateEndpoints(obj));
 }
 
+// validateEndpointAddress reports a bad IP twice, as Kubernetes does (IsValidIP, then ValidateNonSpecialIP).
 function validateEndpointAddress(a: V1EndpointAddress, p: string): FieldError[] {
   const bad = validateIP(a.ip ?? '', `${p}.ip`);
   const errs = [...bad];
   if (a.hostname) errs.push(...validateDNS1123Label(a.hostname, `${p}.hostname`));
   if (a.nodeName !== undefined) errs.push(...validateDNS1123Subdomain(a.nodeName, `${p}.nodeName`));
-  if (bad.length === 0) errs.push(...validateNonSpecialIP(a.ip, `${p}.ip`, true));
+  if (bad.length > 0) errs.push(field.invalid(`${p}.ip`, a.ip ?? '', 'must be a valid IP address'));
+  else errs.push(...validateNonSpecialIP(a.ip, `${p}.ip`, true));
   return errs;
 }
 

@@ -24,7 +24,7 @@ export function validateCIDR(v: string, path: string): FieldError[] {
 // may be loopback (Kubernetes refuses them; here they are the point).
 export function validateNonSpecialIP(v: string, path: string, allowLoopback = false): FieldError[] {
   const lower = v.toLowerCase();
-  if (v === '0.0.0.0' || lower === '::') return [field.invalid(path, v, 'may not be unspecified (0.0.0.0)')];
+  if (v === '0.0.0.0' || lower === '::') return [field.invalid(path, v, `may not be unspecified (${v})`)];
   if (!allowLoopback && (v.startsWith('127.') || lower === '::1')) return [field.invalid(path, v, 'may not be in the loopback range (127.0.0.0/8, ::1/128)')];
   if (v.startsWith('169.254.') || /^fe[89ab]/.test(lower)) return [field.invalid(path, v, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)')];
   if (v.startsWith('224.0.0.') || lower.startsWith('ff02:')) return [field.invalid(path, v, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)')];

@@ -1,6 +1,6 @@
 // Service validation, after pkg/apis/core/validation ValidateService / ValidateServiceUpdate.
 // Range checks (ClusterIP inside the service CIDR, nodePort inside the node-port range) belong to the
-// allocators, not here.
+// allocators, not here; so does healthCheckNodePort's presence (it is checked only when set).
 import type { V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import { field, type FieldError } from '../../lib/errors.ts';
 import type { KubeObject } from '../types.ts';
@@ -14,7 +14,7 @@ import { validateClusterIPs, validateClusterIPsUpdate } from './service-ips.ts';
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const AFFINITIES = ['ClientIP', 'None'];
 const TRAFFIC_POLICIES = ['Cluster', 'Local'];
-const KUBELET_PORT = 10250;
+const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameNode', 'PreferSameZone'];
 const MAX_AFFINITY_SECONDS = 86400;
 
 export function isHeadless(spec: V1ServiceSpec): boolean { return spec.clusterIP === 'None'; }
@@ -40,6 +40,8 @@ export function validateService(obj: KubeObject): FieldError[] {
   else if (!SERVICE_TYPES.includes(spec.type)) errs.push(field.notSupported('spec.type', spec.type, SERVICE_TYPES));
   errs.push(...validateNodePorts(spec), ...validateDuplicatePorts(ports), ...validateLoadBalancerFields(spec));
   errs.push(...validateExternalTrafficPolicy(spec), ...validateInternalTrafficPolicy(spec));
+  const td = spec.trafficDistribution;
+  if (td !== undefined && !TRAFFIC_DISTRIBUTIONS.includes(td)) errs.push(field.notSupported('spec.trafficDistribution', td, TRAFFIC_DISTRIBUTIONS));
   return errs;
 }
 
@@ -49,18 +51,17 @@ export function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldEr
   const prev = old as V1Service;
   const errs = validateObjectMetaUpdate(svc.metadata, prev.metadata);
   errs.push(...validateClusterIPsUpdate(svc.spec ?? {}, prev.spec ?? {}));
+  const hc = (x: V1ServiceSpec): boolean => x.type === 'LoadBalancer' && x.externalTrafficPolicy === 'Local';
+  if (hc(svc.spec ?? {}) && hc(prev.spec ?? {}) && svc.spec?.healthCheckNodePort !== prev.spec?.healthCheckNodePort) {
+    errs.push(field.forbidden('spec.healthCheckNodePort', 'field is immutable'));
+  }
   return errs.concat(validateService(obj));
 }
 
 function validateTypeSpecific(spec: V1ServiceSpec): FieldError[] {
   const errs: FieldError[] = [];
-  if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
-    if (isHeadless(spec)) errs.push(field.invalid('spec.clusterIP', spec.clusterIP, `may not be set to 'None' for ${spec.type} services`));
-  }
-  if (spec.type === 'LoadBalancer') {
-    (spec.ports ?? []).forEach((p, i) => {
-      if (p.port === KUBELET_PORT) errs.push(field.invalid(`spec.ports[${i}]`, p.port, `may not expose port ${KUBELET_PORT} externally since it is used by kubelet`));
-    });
+  if ((spec.type === 'LoadBalancer' || spec.type === 'NodePort') && isHeadless(spec)) {
+    errs.push(field.invalid('spec.clusterIPs[0]', spec.clusterIPs?.[0] ?? spec.clusterIP, `may not be set to 'None' for ${spec.type} services`));
   }
   if (spec.type !== 'ExternalName') return errs;
   if ((spec.clusterIPs ?? []).length > 0) errs.push(field.forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
@@ -84,7 +85,6 @@ function validateServicePort(p: V1ServicePort, requireName: boolean, names: Set<
   errs.push(...validateProtocol(p.protocol, `${path}.protocol`));
   errs.push(...validatePortNumOrName(p.targetPort, `${path}.targetPort`));
   if (p.appProtocol !== undefined) errs.push(...validateQualifiedName(p.appProtocol, `${path}.appProtocol`));
-  if (p.nodePort !== undefined && p.nodePort !== 0) errs.push(...validatePortNum(p.nodePort, `${path}.nodePort`));
   return errs;
 }
 
@@ -171,7 +171,7 @@ function validateExternalTrafficPolicy(spec: V1ServiceSpec): FieldError[] {
 function validateInternalTrafficPolicy(spec: V1ServiceSpec): FieldError[] {
   const p = spec.internalTrafficPolicy;
   if (p === undefined) {
-    return spec.type === 'ClusterIP' || spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? [field.required('spec.internalTrafficPolicy', 'must be specified')] : [];
+    return spec.type === 'ClusterIP' || spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? [field.required('spec.internalTrafficPolicy')] : [];
   }
   return TRAFFIC_POLICIES.includes(p) ? [] : [field.notSupported('spec.internalTrafficPolicy', p, TRAFFIC_POLICIES)];
 }

@@ -19,7 +19,7 @@ export interface KubernetesPluginOptions {
   ra: boolean;
 }
 
-const REFUSED_TYPES = new Set<number>([TYPE.ANY, TYPE.AXFR, TYPE.IXFR]);
+const UNSUPPORTED_TYPES = new Set<number>([TYPE.ANY, TYPE.AXFR, TYPE.IXFR]);
 
 export function kubernetesPlugin(o: KubernetesPluginOptions): Plugin {
   const zoneKey = nameKey(o.zone);
@@ -32,7 +32,7 @@ export function kubernetesPlugin(o: KubernetesPluginOptions): Plugin {
     }
     if (!snap) return errorResponse(msg, RCODE.SERVFAIL, q, o.ra);
     if (q.qclass !== CLASS_IN) return errorResponse(msg, RCODE.REFUSED, q, o.ra);
-    if (REFUSED_TYPES.has(q.qtype)) return errorResponse(msg, RCODE.NOTIMP, q, o.ra);
+    if (UNSUPPORTED_TYPES.has(q.qtype)) return errorResponse(msg, RCODE.NOTIMP, q, o.ra);
     const entry = snap.names.get(q.key);
     if (entry) {
       if (entry.cname && q.qtype !== TYPE.CNAME) return chaseCname(req, snap, entry.cname.target, next, o.ra);

@@ -1,5 +1,5 @@
-// ProxyMetrics are the userspace proxy's Prometheus metrics, per Service port and endpoint. Hot paths hold
-// an EndpointStats (prom-client children resolved once), never look labels up per packet.
+// ProxyMetrics are the userspace proxy's Prometheus metrics, per Service port and endpoint. Hot paths bump
+// plain numbers in an EndpointStats; prom-client reads them in collect() at scrape time.
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ListenerPlan } from '../../plan/types.ts';
@@ -7,55 +7,74 @@ import type { ListenerPlan } from '../../plan/types.ts';
 const LABELS = ['namespace', 'service', 'port', 'protocol', 'endpoint'] as const;
 type Label = typeof LABELS[number];
 
-export interface EndpointStats {
-  readonly connections: Counter.Internal;
-  readonly active: Gauge.Internal<Label>;
-  readonly bytesToEndpoint: Counter.Internal;
-  readonly bytesFromEndpoint: Counter.Internal;
-  readonly connectErrors: Counter.Internal;
-  readonly selections: Counter.Internal;
+// Cell is a plain number the hot path bumps; prom-client reads the cells only when scraped.
+export class Cell {
+  v = 0;
+  inc(n = 1): void { this.v += n; }
+  dec(n = 1): void { this.v -= n; }
 }
 
+export interface EndpointStats {
+  readonly connections: Cell;
+  readonly active: Cell;
+  readonly bytesToEndpoint: Cell;
+  readonly bytesFromEndpoint: Cell;
+  readonly connectErrors: Cell;
+  readonly selections: Cell;
+}
+
+type StatName = keyof EndpointStats;
+interface Entry { labels: Record<Label, string>; stats: EndpointStats }
+
 export class ProxyMetrics {
-  readonly #connections: Counter<Label>;
-  readonly #active: Gauge<Label>;
-  readonly #bytes: Counter<Label | 'direction'>;
-  readonly #connectErrors: Counter<Label>;
-  readonly #selections: Counter<Label>;
-  readonly #rejected: Counter<Exclude<Label, 'endpoint'>>;
-  readonly #cache = new Map<string, EndpointStats>();
+  readonly #entries = new Map<string, Entry>();
+  readonly #rejected = new Map<string, { labels: Record<Exclude<Label, 'endpoint'>, string>; cell: Cell }>();
 
   // constructor registers the metrics in registers (none: metrics are kept but not exported).
   constructor(registers: Registry[]) {
-    const labelNames = LABELS;
-    this.#connections = new Counter({ name: 'portico_proxy_connections_total', help: 'TCP connections and UDP flows opened to an endpoint', labelNames, registers });
-    this.#active = new Gauge({ name: 'portico_proxy_active_flows', help: 'Open TCP connections and UDP flows per endpoint', labelNames, registers });
-    this.#bytes = new Counter({ name: 'portico_proxy_bytes_total', help: 'Bytes proxied, by direction (to_endpoint, from_endpoint)', labelNames: [...LABELS, 'direction'], registers });
-    this.#connectErrors = new Counter({ name: 'portico_proxy_connect_errors_total', help: 'Failed connections to an endpoint (each is retried on another endpoint)', labelNames, registers });
-    this.#selections = new Counter({ name: 'portico_proxy_endpoint_selections_total', help: 'Times the balancer chose an endpoint', labelNames, registers });
-    this.#rejected = new Counter({ name: 'portico_proxy_rejected_total', help: 'Connections or datagrams rejected because no endpoint was usable', labelNames: ['namespace', 'service', 'port', 'protocol'], registers });
+    const counter = (name: string, help: string, stat: StatName) => this.#counter(name, help, registers, stat);
+    counter('portico_proxy_connections_total', 'TCP connections and UDP flows opened to an endpoint', 'connections');
+    counter('portico_proxy_connect_errors_total', 'Failed connections to an endpoint (each is retried on another endpoint)', 'connectErrors');
+    counter('portico_proxy_endpoint_selections_total', 'Times the balancer chose an endpoint', 'selections');
+    const entries = this.#entries;
+    new Gauge({ name: 'portico_proxy_active_flows', help: 'Open TCP connections and UDP flows per endpoint', labelNames: LABELS, registers,
+      collect() { this.reset(); for (const e of entries.values()) this.set(e.labels, e.stats.active.v); } });
+    new Counter({ name: 'portico_proxy_bytes_total', help: 'Bytes proxied, by direction (to_endpoint, from_endpoint; TCP counted when a connection closes)', labelNames: [...LABELS, 'direction'], registers,
+      collect() {
+        this.reset();
+        for (const e of entries.values()) {
+          this.inc({ ...e.labels, direction: 'to_endpoint' }, e.stats.bytesToEndpoint.v);
+          this.inc({ ...e.labels, direction: 'from_endpoint' }, e.stats.bytesFromEndpoint.v);
+        }
+      } });
+    const rejected = this.#rejected;
+    new Counter({ name: 'portico_proxy_rejected_total', help: 'Connections or datagrams rejected because no endpoint was usable', labelNames: ['namespace', 'service', 'port', 'protocol'], registers,
+      collect() { this.reset(); for (const r of rejected.values()) this.inc(r.labels, r.cell.v); } });
   }
 
   // endpoint returns the stats of one endpoint of the Service port a listener serves.
   endpoint(l: ListenerPlan, endpoint: string): EndpointStats {
     const id = `${l.portName}|${endpoint}`;
-    let s = this.#cache.get(id);
-    if (s) return s;
-    const labels = { ...this.#portLabels(l), endpoint };
-    s = {
-      connections: this.#connections.labels(labels),
-      active: this.#active.labels(labels),
-      bytesToEndpoint: this.#bytes.labels({ ...labels, direction: 'to_endpoint' }),
-      bytesFromEndpoint: this.#bytes.labels({ ...labels, direction: 'from_endpoint' }),
-      connectErrors: this.#connectErrors.labels(labels),
-      selections: this.#selections.labels(labels),
+    const e = this.#entries.get(id);
+    if (e) return e.stats;
+    const stats: EndpointStats = {
+      connections: new Cell(), active: new Cell(), bytesToEndpoint: new Cell(), bytesFromEndpoint: new Cell(), connectErrors: new Cell(), selections: new Cell(),
     };
-    this.#cache.set(id, s);
-    return s;
+    this.#entries.set(id, { labels: { ...this.#portLabels(l), endpoint }, stats });
+    return stats;
   }
 
   // rejected counts a connection or datagram dropped for want of an endpoint.
-  rejected(l: ListenerPlan): void { this.#rejected.inc(this.#portLabels(l)); }
+  rejected(l: ListenerPlan): void {
+    let r = this.#rejected.get(l.portName);
+    if (!r) this.#rejected.set(l.portName, r = { labels: this.#portLabels(l), cell: new Cell() });
+    r.cell.inc();
+  }
+
+  #counter(name: string, help: string, registers: Registry[], stat: StatName): void {
+    const entries = this.#entries;
+    new Counter({ name, help, labelNames: LABELS, registers, collect() { this.reset(); for (const e of entries.values()) this.inc(e.labels, e.stats[stat].v); } });
+  }
 
   #portLabels(l: ListenerPlan): Record<Exclude<Label, 'endpoint'>, string> {
     const port = l.servicePort.name || String(l.servicePort.port);
