@@ -1,6 +1,6 @@
 // createObject is POST: decode, namespace checks, metadata stamping, strategy (prepare, default,
 // validate), admission (allocation), then the store write. dryRun runs everything but the write.
-import { byResource, resourceKey, storageInfo, type ResourceInfo } from '../../api/scheme.ts';
+import { byResource, resourceKey, type ResourceInfo } from '../../api/scheme.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { badRequest, forbidden, internal, invalid, isAlreadyExists, isNotFound, notFound } from '../../lib/errors.ts';
 import { NOOP_TXN, type AllocationTxn } from '../admission/allocation-txn.ts';
@@ -32,7 +32,7 @@ export async function admitCreate(ctx: RegistryContext, info: ResourceInfo, name
   const ns = resolveNamespace(info, namespace, obj);
   stampCreate(ctx, obj);
   if (ns !== undefined) await checkNamespaceOpen(ctx, info, ns, obj.metadata?.name ?? '');
-  const strategy = ctx.deps.strategyFor(storageInfo(info));
+  const strategy = ctx.deps.strategyFor(info);
   strategy.prepareForCreate(obj);
   strategy.default(obj);
   if (isNamespace(info)) initNamespace(obj);

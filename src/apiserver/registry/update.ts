@@ -1,6 +1,6 @@
 // updateObject is PUT on an object or on its status/finalize subresource; patchObject is PATCH. Both
 // build the next object from the latest stored one inside commitUpdate.
-import { storageInfo, type ResourceInfo } from '../../api/scheme.ts';
+import type { ResourceInfo } from '../../api/scheme.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { badRequest, conflict, invalid, isNotFound, notFound, unsupportedMediaType, type FieldError } from '../../lib/errors.ts';
 import { prepareServiceUpdate } from '../admission/service-needs.ts';
@@ -68,7 +68,7 @@ function nextObject(ctx: RegistryContext, info: ResourceInfo, name: string, obj:
   for (const k of KEPT_META) { if (cur[k] === undefined) delete m[k]; else m[k] = cur[k]; }
   m['resourceVersion'] = cur['resourceVersion'];
   delete m['managedFields'];
-  const strategy = ctx.deps.strategyFor(storageInfo(info));
+  const strategy = ctx.deps.strategyFor(info);
   let errs: FieldError[];
   if (subresource === 'status') {
     strategy.prepareForStatusUpdate(obj, current);
