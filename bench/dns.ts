@@ -167,7 +167,9 @@ async function main(passes: number, seconds: number): Promise<void> {
     for (const [, port] of servers) throughput(port, files.clusterip, 2); // warm-up (JIT)
     for (let p = 1; p <= passes; p++) {
       for (const [scenario, file] of scenarios) {
-        for (const [name, port] of servers) {
+        // the order rotates every pass, so position effects (what ran just before) hit every server alike
+        const order = [...servers.slice(p % servers.length), ...servers.slice(0, p % servers.length)];
+        for (const [name, port] of order) {
           if (name === 'naive-node' && scenario !== 'clusterip') continue;
           const qps = throughput(port, file, seconds);
           results.set(`${name}/${scenario}`, [...(results.get(`${name}/${scenario}`) ?? []), qps]);

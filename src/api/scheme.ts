@@ -43,7 +43,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   r('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: ['status'] }),
   r('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false),
-  r('extensions', 'v1beta1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: ['status'], storage: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' } }),
+  r('extensions', 'v1beta1', 'Ingress', 'ingresses', true, { subresources: ['status'], storage: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' } }),
   r('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   r('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   r('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),

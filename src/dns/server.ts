@@ -54,13 +54,7 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   if (zone === '' || !/^[a-z0-9.-]+$/.test(zone)) throw new TypeError(`createDnsServer: bad zone ${o.zone}`);
   const metrics = o.metrics ?? new DnsMetrics();
   const runner = new SnapshotRunner({ lookup: o.lookup, zone, ttl, minIntervalMs: o.minIntervalMs ?? 20, onError: o.onError ?? (() => {}) });
-  const upstreams = o.upstreams ?? upstreamsFromResolvConf();
-  const forwarder = upstreams.length ? new Forwarder({ upstreams, timeoutMs: o.forwardTimeoutMs ?? 2000 }) : undefined;
-  const plugins: Plugin[] = [kubernetesPlugin({ snapshot: () => runner.current(), zone, ra: forwarder !== undefined })];
-  if (forwarder && o.cache !== false) plugins.push(cachePlugin({ ...(o.cache ?? {}), onHit: () => metrics.cacheHit(), onMiss: () => metrics.cacheMiss() }));
-  if (forwarder) plugins.push(forwarder.plugin);
-  const ra = forwarder !== undefined;
-  const handler = chain(plugins, (req) => errorResponse(req.msg, RCODE.REFUSED, req.q, false));
+  const { handler, forwarder, ra } = buildChain(o, zone, runner, metrics);
   const serve = makeServe(handler, metrics, ra, o.onError);
   const host = o.host ?? '127.0.0.1';
   try {
@@ -92,9 +86,21 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   }
 }
 
-// Serve answers one query message; reply is called once (or never, for dropped input) with ctx.
 const MAX_TCP = 0xffff;
 
+// buildChain assembles kubernetes → cache → forward (the last two only when there are upstreams).
+function buildChain(o: DnsServerOptions, zone: string, runner: SnapshotRunner, metrics: DnsMetrics): { handler: Handler; forwarder: Forwarder | undefined; ra: boolean } {
+  const upstreams = o.upstreams ?? upstreamsFromResolvConf();
+  const forwarder = upstreams.length ? new Forwarder({ upstreams, timeoutMs: o.forwardTimeoutMs ?? 2000 }) : undefined;
+  const ra = forwarder !== undefined;
+  const plugins: Plugin[] = [kubernetesPlugin({ snapshot: () => runner.current(), zone, ra })];
+  if (forwarder && o.cache !== false) plugins.push(cachePlugin({ ...(o.cache ?? {}), onHit: () => metrics.cacheHit(), onMiss: () => metrics.cacheMiss() }));
+  if (forwarder) plugins.push(forwarder.plugin);
+  const handler = chain(plugins, (req) => errorResponse(req.msg, RCODE.REFUSED, req.q, false));
+  return { handler, forwarder, ra };
+}
+
+// Serve answers one query message; reply is called once (or never, for dropped input) with ctx.
 type Serve = <C>(msg: Buffer, transport: 'udp' | 'tcp', ctx: C, reply: (res: Buffer, ctx: C) => void) => void;
 
 // makeServe runs one query through the chain: parse, answer, enforce the UDP size (TC), count. The
