@@ -46,6 +46,8 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
+// createDnsServer validates the options, binds UDP and TCP, and resolves once both listen. Until the
+// lookup syncs, names in the zone answer SERVFAIL; await ready() for the first Snapshot.
 export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   const zone = (o.zone ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
   const ttl = o.ttl ?? 5;
