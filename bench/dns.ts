@@ -104,7 +104,7 @@ function startOn(cpu: number, cmd: string, args: string[]): ChildProcess {
   return c;
 }
 function runOn(cpu: number, cmd: string, args: string[]): string {
-  const r = PIN ? spawnSync('taskset', ['-c', String(cpu), cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = PIN ? spawnSync('taskset', ['-c', String(cpu), cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 }) : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   return `${r.stdout}${r.stderr}`;
 }
 
@@ -146,7 +146,15 @@ function throughput(port: number, file: string, seconds: number): number {
   return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { qps?: number }).qps ?? 0;
 }
 
+// latencyAt measures p50/p99 at a fixed rate: dnsperf -Q <qps> -v (one line per answered query, with its
+// latency), else the built-in open-loop generator.
 function latencyAt(port: number, file: string, qps: number): { p50Ms: number; p99Ms: number; lost: number } {
+  if (has('dnsperf')) {
+    const out = runOn(1, 'dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', '3', '-Q', String(qps), '-v']);
+    const lat = out.split('\n').filter((l) => l.startsWith('> ')).map((l) => Number(l.split(' ').pop()) * 1000).sort((a, b) => a - b);
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+    return { p50Ms: pct(0.5), p99Ms: pct(0.99), lost: Number(/Queries lost:\s+(\d+)/.exec(out)?.[1] ?? NaN) };
+  }
   const out = runOn(1, process.execPath, [fileURLToPath(import.meta.url), '--latency', String(port), file, '3', String(qps)]);
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { p50Ms: number; p99Ms: number; lost: number };
 }
@@ -178,10 +186,14 @@ async function main(passes: number, seconds: number): Promise<void> {
       }
     }
     printTable(servers.map(([n]) => n), scenarios.map(([s]) => s), results);
-    console.log('\n| server | p50 ms @10k q/s | p99 ms @10k q/s | lost |\n|---|---|---|---|');
-    for (const [name, port] of servers) {
-      const l = latencyAt(port, files.clusterip, 10_000);
-      console.log(`| ${name} | ${l.p50Ms.toFixed(3)} | ${l.p99Ms.toFixed(3)} | ${l.lost} |`);
+    const lat = new Map<string, { p50Ms: number; p99Ms: number; lost: number }[]>();
+    for (let p = 0; p < passes; p++) {
+      for (const [name, port] of servers) lat.set(name, [...(lat.get(name) ?? []), latencyAt(port, files.clusterip, 10_000)]);
+    }
+    console.log(`\n| server | p50 ms @10k q/s (median of ${passes}) | p99 ms @10k q/s min / median / max | lost |\n|---|---|---|---|`);
+    for (const [name, xs] of lat) {
+      const p99 = xs.map((x) => x.p99Ms);
+      console.log(`| ${name} | ${median(xs.map((x) => x.p50Ms)).toFixed(3)} | ${Math.min(...p99).toFixed(3)} / **${median(p99).toFixed(3)}** / ${Math.max(...p99).toFixed(3)} | ${xs.reduce((n, x) => n + x.lost, 0)} |`);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -39,7 +39,8 @@ describe('kubectl against portico', { timeout: 120_000 }, () => {
     assert.equal(r.stdout, 'service/made created\n');
     const again = await p.kubectl(['create', 'service', 'clusterip', 'made', '--tcp=80:8080']);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /Error from server \(AlreadyExists\): services "made" already exists/);
+    // kubectl's generator wraps the server's Status message this way on a real cluster too.
+    assert.match(again.stderr, /^error: failed to create ClusterIP service: services "made" already exists$/m);
   });
 
   test('apply: created, unchanged, configured', async () => {
@@ -69,7 +70,9 @@ describe('kubectl against portico', { timeout: 120_000 }, () => {
     const j = JSON.parse((await p.kubectl(['get', 'svc', '-o', 'json'])).stdout);
     assert.equal(j.kind, 'List');
     assert.ok(j.items.some((s: { metadata: { name: string } }) => s.metadata.name === 'web'));
-    assert.equal((await p.kubectl(['get', 'svc', '-l', 'app=web', '-o', 'name'])).stdout, 'service/web\n');
+    // made-f (created above from the same manifest) carries the label too.
+    assert.equal((await p.kubectl(['get', 'svc', '-l', 'app=web', '-o', 'name'])).stdout, 'service/made-f\nservice/web\n');
+    assert.equal((await p.kubectl(['get', 'svc', '-l', 'app=web,app!=nope', '--field-selector', 'metadata.name=web', '-o', 'name'])).stdout, 'service/web\n');
   });
 
   test('get -w sees a change', async () => {

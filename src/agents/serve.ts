@@ -7,9 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createApiServer } from '../apiserver/index.ts';
+import type { LogOptions, LogSource } from '../apiserver/index.ts';
+import type { KubeObject } from '../api/types.ts';
+import type { Informer } from '../informer/index.ts';
+import { badRequest } from '../lib/errors.ts';
 import { createRegistry } from '../apiserver/registry/index.ts';
 import { EmbeddedSource } from '../client/index.ts';
 import { startControllers } from '../controllers/index.ts';
+import { NodeAgent } from '../node/index.ts';
 import { openSqliteStore } from '../store/index.ts';
 import { writeKubeconfig } from '../cli/kubeconfig.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -25,6 +30,7 @@ export interface ServeOptions {
   clusterDomain: string;
   nodeIP: string;
   nodeName: string;
+  podCIDR?: string;             // pod IPs for the node agent; default 127.244.0.0/16
   manifests: string[];          // -f paths applied after bootstrap
   logLevel: string;
 }
@@ -39,7 +45,7 @@ export interface Running {
 export const SERVE_DEFAULTS: ServeOptions = {
   dataDir: '.portico', apiHost: '127.0.0.1', apiPort: 6443, serviceCIDR: '127.96.0.0/12',
   nodePortRange: { base: 30000, size: 2768 }, clusterDomain: 'cluster.local', nodeIP: '127.0.0.1',
-  nodeName: hostname().toLowerCase(), manifests: [], logLevel: 'info',
+  nodeName: hostname().toLowerCase(), podCIDR: '127.244.0.0/16', manifests: [], logLevel: 'info',
 };
 
 // serve starts Portico and resolves once the API listens, the kubeconfig is written and the
@@ -66,9 +72,10 @@ async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openSqliteStore({ path: join(opts.dataDir, 'portico.db') });
   stack.push({ name: 'store', close: () => store.close() });
-  const registry = await createRegistry({ store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+  const registry = await createRegistry({ store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange, localNodeName: opts.nodeName });
   const apiLog = log.child({ component: 'apiserver' }, { level: opts.logLevel === 'debug' ? 'debug' : 'warn' });
-  const api = await createApiServer({ registry, host: opts.apiHost, port: opts.apiPort, logger: apiLog });
+  const logs = new LateLogSource();
+  const api = await createApiServer({ registry, host: opts.apiHost, port: opts.apiPort, logger: apiLog, logs });
   stack.push({ name: 'api', close: () => api.close() });
   const apiHost = opts.apiHost === '0.0.0.0' || opts.apiHost === '::' ? opts.nodeIP : opts.apiHost;
   await bootstrap(registry, { serviceCIDR: opts.serviceCIDR, apiHost, apiPort: api.port });
@@ -78,6 +85,15 @@ async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<
     onError: (err, where) => log.warn({ event: 'controllerError', where, err }),
   });
   stack.push({ name: 'controllers', close: () => { loops.abort(); return controllers.done; } });
+  const agent = new NodeAgent({
+    source: new EmbeddedSource(registry), nodeName: opts.nodeName, nodeIP: opts.nodeIP, podCIDR: opts.podCIDR ?? '127.244.0.0/16', dataDir: opts.dataDir,
+    pods: inf(controllers.informers, '/pods'), services: inf(controllers.informers, '/services'),
+    configMaps: inf(controllers.informers, '/configmaps'), secrets: inf(controllers.informers, '/secrets'),
+    onError: (err, where) => log.warn({ event: 'nodeAgentError', where, err }),
+  });
+  logs.set(agent);
+  const agentRun = agent.run(loops.signal);
+  stack.push({ name: 'node-agent', close: () => { loops.abort(); return agentRun; } });
   const node = { nodeName: opts.nodeName, nodeIP: opts.nodeIP, onError: (e: unknown) => log.warn({ event: 'leaseRenewFailed', err: e }) };
   await registerNode(registry, node);
   const heartbeat = runLeaseHeartbeat(registry, node, loops.signal);
@@ -95,4 +111,20 @@ async function closeAll(log: Logger, stack: Closer[]): Promise<void> {
     try { await c.close(); } catch (e) { log.warn({ event: 'stopFailed', part: c.name, err: e }); }
   }
   log.info({ event: 'stopped' });
+}
+
+function inf(m: ReadonlyMap<string, Informer<KubeObject>>, id: string): Informer<KubeObject> {
+  const i = m.get(id);
+  if (!i) throw new Error(`serve: no shared informer for ${id}`);
+  return i;
+}
+
+// LateLogSource lets the API server start before the node agent exists (it needs synced informers).
+class LateLogSource implements LogSource {
+  #agent: LogSource | undefined;
+  set(a: LogSource): void { this.#agent = a; }
+  podLogs(namespace: string, name: string, o: LogOptions, signal: AbortSignal): Promise<AsyncIterable<string>> {
+    if (!this.#agent) return Promise.reject(badRequest('the node agent is starting'));
+    return this.#agent.podLogs(namespace, name, o, signal);
+  }
 }

@@ -49,17 +49,29 @@ function walk(v: unknown, t: TypeRef, path: string, w: Walk): void {
   }
 }
 
+// FieldTypes is a model's fields by JSON name, types parsed: decoding runs on every write, so the
+// schema is parsed once per model, not once per field per request.
+interface FieldTypes { struct: string; fields: Map<string, TypeRef> }
+const fieldTypes = new Map<string, FieldTypes | undefined>();
+
+function fieldTypesOf(name: string): FieldTypes | undefined {
+  if (fieldTypes.has(name)) return fieldTypes.get(name);
+  const model = modelFor(name);
+  const out = model && { struct: goStructName(model.name), fields: new Map(model.fields.map((f) => [f.json, parseType(f.type, f.format)])) };
+  fieldTypes.set(name, out);
+  return out;
+}
+
 function walkModel(v: unknown, t: { kind: 'model'; name: string }, path: string, w: Walk): void {
-  const model = modelFor(t.name);
+  const model = fieldTypesOf(t.name);
   if (!model) return;
   if (jsonKind(v) !== 'object') return typeError(v, t, w);
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     const fieldPath = path ? `${path}.${k}` : k;
-    const fd = model.fields.find((m) => m.json === k);
-    if (!fd) { w.errs.unknown.push(`unknown field ${JSON.stringify(fieldPath)}`); continue; }
-    const ft = parseType(fd.type, fd.format);
+    const ft = model.fields.get(k);
+    if (!ft) { w.errs.unknown.push(`unknown field ${JSON.stringify(fieldPath)}`); continue; }
     const goPath = w.goPath ? `${w.goPath}.${k}` : k;
-    walk(x, ft, fieldPath, { errs: w.errs, struct: goStructName(model.name), goPath });
+    walk(x, ft, fieldPath, { errs: w.errs, struct: model.struct, goPath });
   }
 }
 
@@ -135,12 +147,12 @@ function normalize(v: unknown, t: TypeRef): void {
     const m = v as Record<string, unknown>;
     for (const [k, x] of Object.entries(m)) { if (x === null) m[k] = zeroValue(t.value); else normalize(x, t.value); }
   } else if (t.kind === 'model' && !Array.isArray(v)) {
-    const fields = modelFor(t.name)?.fields ?? [];
+    const fields = fieldTypesOf(t.name)?.fields;
     const m = v as Record<string, unknown>;
     for (const [k, x] of Object.entries(m)) {
       if (x === null) { delete m[k]; continue; }
-      const fd = fields.find((f) => f.json === k);
-      if (fd) normalize(x, parseType(fd.type, fd.format));
+      const ft = fields?.get(k);
+      if (ft) normalize(x, ft);
     }
   }
 }

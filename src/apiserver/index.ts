@@ -13,6 +13,8 @@ import { buildOpenAPI } from './openapi/index.ts';
 import type { Registry } from './registry/types.ts';
 
 export type { ApiLogger } from './http/logger.ts';
+export type { LogSource, LogOptions } from './http/pod-log.ts';
+import type { LogSource } from './http/pod-log.ts';
 export type { VersionInfo } from './discovery/index.ts';
 
 export interface ApiServerOptions {
@@ -22,6 +24,7 @@ export interface ApiServerOptions {
   version?: Partial<VersionInfo>;
   metrics?: PromRegistry;           // where to register the apiserver_* series (default: a private registry)
   logger?: ApiLogger;               // pino works; gets {event:'request'} per request at info level
+  logs?: LogSource;                 // pods/log (the node agent); absent: 400
 }
 
 export interface ApiServer {
@@ -43,6 +46,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     metrics: createApiMetrics(opts.metrics),
     logger: opts.logger ?? stderrLogger,
     closing: closing.signal,
+    ...(opts.logs ? { logs: opts.logs } : {}),
   });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler);
   await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { CliError } from './resources.ts';
 
 const SPECS: FlagSpec[] = [
   { names: ['--data-dir'] }, { names: ['--api-addr'] }, { names: ['--service-cidr'] }, { names: ['--node-port-range'] },
-  { names: ['--cluster-domain'] }, { names: ['--node-ip'] }, { names: ['--node-name'] }, { names: ['--log-level'] },
+  { names: ['--cluster-domain'] }, { names: ['--node-ip'] }, { names: ['--node-name'] }, { names: ['--pod-cidr'] }, { names: ['--log-level'] },
   { names: ['-f', '--filename'], repeatable: true },
 ];
 
@@ -44,6 +44,7 @@ export function serveOptions(argv: readonly string[]): ServeOptions {
     clusterDomain: flag(p, 'cluster-domain') ?? SERVE_DEFAULTS.clusterDomain,
     nodeIP,
     nodeName: flag(p, 'node-name') ?? SERVE_DEFAULTS.nodeName,
+    podCIDR: flag(p, 'pod-cidr') ?? SERVE_DEFAULTS.podCIDR ?? '127.244.0.0/16',
     manifests: flagAll(p, 'filename'),
     logLevel: flag(p, 'log-level') ?? SERVE_DEFAULTS.logLevel,
   };

@@ -17,5 +17,5 @@ export interface Source {
   // update with subresource 'finalize' is the Namespace finalize call (spec.finalizers), as kube's namespace controller makes.
   update(info: ResourceInfo, obj: KubeObject, subresource?: SourceSubresource): Promise<KubeObject>;
   patch(info: ResourceInfo, namespace: string | undefined, name: string, type: 'json' | 'merge' | 'strategic', patch: unknown, subresource?: 'status'): Promise<KubeObject>;
-  delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<void>;
+  delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string }; gracePeriodSeconds?: number }): Promise<void>;
 }

@@ -13,6 +13,9 @@ import { EndpointSliceMirroringController } from './endpointslice-mirroring/endp
 import { GarbageCollector } from './gc/garbage-collector.ts';
 import { NamespaceController } from './namespace/namespace-controller.ts';
 import { INFO } from './shared/types.ts';
+import { DeploymentController } from './workloads/deployment/deployment-controller.ts';
+import { ReplicaSetController } from './workloads/replicaset/replicaset-controller.ts';
+import { WORKLOADS } from './workloads/workload-util.ts';
 import type { EndpointSlice, Endpoints, Namespace, Pod, Service } from './shared/types.ts';
 
 export { Controller, WorkQueue } from './runtime/index.ts';
@@ -25,6 +28,8 @@ export { planSlices } from './endpointslice/plan-slices.ts';
 export { EndpointSliceMirroringController } from './endpointslice-mirroring/endpointslice-mirroring-controller.ts';
 export { GarbageCollector } from './gc/garbage-collector.ts';
 export { NamespaceController } from './namespace/namespace-controller.ts';
+export { DeploymentController } from './workloads/deployment/deployment-controller.ts';
+export { ReplicaSetController } from './workloads/replicaset/replicaset-controller.ts';
 
 export interface StartControllersOptions {
   source: Source;
@@ -68,6 +73,9 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     new NamespaceController({
       source, namespaces: get<Namespace>(INFO.namespaces), resources: collectedResources(), informers: [...informers.values()], onError,
     }),
+    new ReplicaSetController({ source, info: WORKLOADS.replicaSets, owners: get(WORKLOADS.replicaSets), pods: get(WORKLOADS.pods), onError }),
+    new ReplicaSetController({ source, info: WORKLOADS.replicationControllers, owners: get(WORKLOADS.replicationControllers), pods: get(WORKLOADS.pods), onError }),
+    new DeploymentController({ source, deployments: get(WORKLOADS.deployments), replicaSets: get(WORKLOADS.replicaSets), onError }),
   ];
   const runs = [...[...informers.values()].map((i) => i.run(signal)), ...controllers.map((c) => c.run(signal))];
   const done = Promise.allSettled(runs).then((results) => {

@@ -73,3 +73,13 @@ test('before the lookup syncs, cluster names get SERVFAIL; after, answers', asyn
     await server.close();
   }
 });
+
+test('aborting the signal closes the server', async () => {
+  const ac = new AbortController();
+  const server = await createDnsServer({ lookup: new FakeLookup(), port: 0, upstreams: [], signal: ac.signal });
+  await server.ready();
+  assert.equal((await rcodeOf(server.address.port, 'x.default.svc.cluster.local'))?.rcode, RCODE.NXDOMAIN);
+  ac.abort();
+  await server.close();
+  assert.equal(await rcodeOf(server.address.port, 'x.default.svc.cluster.local'), undefined);
+});

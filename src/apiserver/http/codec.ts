@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { badRequest, internal, isApiError, notAcceptable, tooLarge, unsupportedMediaType } from '../../lib/errors.ts';
 import type { ApiError } from '../../lib/errors.ts';
 import type { PatchType } from '../registry/types.ts';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/index.ts';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -28,16 +29,17 @@ export function mediaType(header: string | undefined): string {
   return (i < 0 ? header : header.slice(0, i)).trim().toLowerCase();
 }
 
-// decodeBody parses a JSON or YAML body into a plain value; empty bodies are a 400.
+// decodeBody parses a JSON, YAML or Kubernetes protobuf body into a plain value; empty bodies are a 400.
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
+  if (mt === PROTOBUF_MEDIA_TYPE && body.length > 0) return decodeKubernetesProtobuf(body);
   const text = body.toString('utf8');
-  if (text.trim() === '') throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  if (text.trim() === '') throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
     try { return parseYaml(text) as unknown; } catch (e) { throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`); }
   }
   if (mt !== '' && mt !== 'application/json' && !mt.endsWith('+json') && mt !== '*/*') {
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
   try { return JSON.parse(text) as unknown; } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);

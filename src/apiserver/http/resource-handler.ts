@@ -65,7 +65,7 @@ async function watch(ctx: ResourceContext, req: IncomingMessage, res: ServerResp
     const byName = `metadata.name=${ri.name}`;
     query.fieldSelector = query.fieldSelector ? `${query.fieldSelector},${byName}` : byName;
   }
-  let encodeEvent = (ev: WatchEvent): string => JSON.stringify(ev);
+  let encodeEvent = (ev: WatchEvent): string => `{"type":${JSON.stringify(ev.type)},"object":${objectJSON(ev.object)}}`;
   const table = accept.table;
   if (table) {
     const print = await loadPrintTable();
@@ -73,6 +73,16 @@ async function watch(ctx: ResourceContext, req: IncomingMessage, res: ServerResp
     encodeEvent = (ev) => JSON.stringify(ev.type === 'ERROR' || ev.type === 'BOOKMARK' ? ev : { type: ev.type, object: objectTable(print, ri.info, ev.object, opts, table) });
   }
   return serveWatch(req, res, { registry: ctx.registry, info: ri.info, namespace: ri.namespace, query, closing: ctx.closing, logger: ctx.logger, encodeEvent, contentType: 'application/json' });
+}
+
+// encodedObjects caches the JSON of watch event objects, which the registry shares between watches:
+// an event is encoded once, not once per watcher.
+const encodedObjects = new WeakMap<object, string>();
+
+function objectJSON(obj: KubeObject): string {
+  let text = encodedObjects.get(obj);
+  if (text === undefined) { text = JSON.stringify(obj); encodedObjects.set(obj, text); }
+  return text;
 }
 
 // decodeObject reads a whole object body and checks it against the request: apiVersion/kind (filled

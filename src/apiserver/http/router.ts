@@ -3,13 +3,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, methodNotAllowed } from '../../lib/errors.ts';
 import type { Discovery } from '../discovery/index.ts';
-import type { OpenAPIDocuments, Document } from '../openapi/index.ts';
+import type { BinaryDocument, OpenAPIDocuments, Document } from '../openapi/index.ts';
 import type { Registry } from '../registry/types.ts';
 import { send, sendError, toApiError } from './codec.ts';
 import type { ApiLogger } from './logger.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { parseResourcePath } from './request-info.ts';
 import { handleResource } from './resource-handler.ts';
+import { servePodLog, type LogSource } from './pod-log.ts';
+import { handleScale } from './scale.ts';
 
 export interface RouterOptions {
   registry: Registry;
@@ -18,6 +20,7 @@ export interface RouterOptions {
   metrics: ApiMetrics;
   logger: ApiLogger;
   closing: AbortSignal;
+  logs?: LogSource;                     // pods/log; absent: 400 (no node agent in this server)
 }
 
 type Static = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -49,6 +52,8 @@ export function createRouter(o: RouterOptions): (req: IncomingMessage, res: Serv
       if (parsed.kind === 'methodNotAllowed') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
       verb = parsed.ri.verb.toUpperCase();
       resource = parsed.ri.info.resource + (parsed.ri.subresource ? `/${parsed.ri.subresource}` : '');
+      if (parsed.ri.verb === 'get' && parsed.ri.subresource === 'log') return servePodLog(o.logs, req, res, parsed.ri.namespace ?? '', parsed.ri.name ?? '', url.searchParams, o.closing);
+      if (parsed.ri.subresource === 'scale') return handleScale(ctx, req, res, parsed.ri, url.searchParams);
       if (parsed.ri.verb === 'get' && parsed.ri.subresource !== undefined && parsed.ri.subresource !== 'status') throw notFoundPage();
       return handleResource(ctx, req, res, parsed.ri, url.searchParams);
     };
@@ -75,7 +80,7 @@ function staticRoutes(o: RouterOptions): Map<string, Static> {
     const text = await o.metrics.registry.metrics();
     res.writeHead(200, { 'Content-Type': o.metrics.registry.contentType }); res.end(text);
   });
-  m.set('/openapi/v2', (req, res) => sendDocument(req, res, o.openapi.v2));
+  m.set('/openapi/v2', (req, res) => (wantsProtobuf(req.headers.accept) ? sendBinary(req, res, o.openapi.v2Protobuf, OPENAPI_V2_PROTOBUF) : sendDocument(req, res, o.openapi.v2)));
   m.set('/openapi/v3', (req, res) => sendDocument(req, res, o.openapi.v3Root));
   for (const [key, d] of o.openapi.v3) m.set(`/openapi/v3/${key}`, (req, res) => sendDocument(req, res, d));
   return m;
@@ -85,4 +90,21 @@ function staticRoutes(o: RouterOptions): Map<string, Static> {
 function sendDocument(req: IncomingMessage, res: ServerResponse, d: Document): void {
   if (req.headers['if-none-match'] === d.etag) { res.writeHead(304, { ETag: d.etag }); res.end(); return; }
   send(res, 200, d.body, 'json', { ETag: d.etag, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+}
+
+// OPENAPI_V2_PROTOBUF is the Content-Type kube-apiserver gives the v2 document in gnostic protobuf.
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+// wantsProtobuf reports whether an Accept header's first entry asks for the protobuf OpenAPI v2
+// document (client-go decodes that body as protobuf whatever its Content-Type says).
+function wantsProtobuf(accept: string | undefined): boolean {
+  const first = (accept ?? '').split(',')[0] ?? '';
+  return /^\s*application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+protobuf\s*(;|$)/i.test(first);
+}
+
+// sendBinary serves a cached binary document with its ETag (304 when the client has it).
+function sendBinary(req: IncomingMessage, res: ServerResponse, d: BinaryDocument, contentType: string): void {
+  if (req.headers['if-none-match'] === d.etag) { res.writeHead(304, { ETag: d.etag }); res.end(); return; }
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': String(d.body.length), ETag: d.etag, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+  res.end(d.body);
 }

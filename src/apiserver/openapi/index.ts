@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { RESOURCES } from '../../api/scheme.ts';
 import type { ResourceInfo } from '../../api/scheme.ts';
+import { encodeOpenAPIv2 } from '../http/protobuf/index.ts';
 import { buildDefinitions, META } from './definitions.ts';
 import type { Schema } from './definitions.ts';
 import { LEGACY_INGRESS, legacyIngressDefinitions } from './legacy-ingress.ts';
@@ -12,8 +13,12 @@ import type { Flavor } from './paths.ts';
 
 export interface Document { body: string; etag: string; hash: string }
 
+// BinaryDocument is a document in a binary encoding (the v2 document as gnostic protobuf).
+export interface BinaryDocument { body: Uint8Array; etag: string }
+
 export interface OpenAPIDocuments {
   v2: Document;
+  v2Protobuf: BinaryDocument;
   v3Root: Document;
   v3: ReadonlyMap<string, Document>;   // "api/v1", "apis/apps/v1" → its document
 }
@@ -49,7 +54,10 @@ function pathsFor(flavor: Flavor, infos: readonly ResourceInfo[], names: Map<Res
 // buildOpenAPI generates every document; call once at server start.
 export function buildOpenAPI(): OpenAPIDocuments {
   const s2 = schemasFor('v2');
-  const v2 = doc({ swagger: '2.0', info: INFO, paths: pathsFor('v2', RESOURCES, s2.names, s2.ref), definitions: Object.fromEntries(s2.schemas) });
+  const v2Value = { swagger: '2.0', info: INFO, paths: pathsFor('v2', RESOURCES, s2.names, s2.ref), definitions: Object.fromEntries(s2.schemas) };
+  const v2 = doc(v2Value);
+  const pb = encodeOpenAPIv2(v2Value);
+  const v2Protobuf = { body: pb, etag: `"${createHash('sha512').update(pb).digest('hex').toUpperCase().slice(0, 128)}"` };
   const s3 = schemasFor('v3');
   const components = { schemas: Object.fromEntries(s3.schemas) };
   const v3 = new Map<string, Document>();
@@ -63,5 +71,5 @@ export function buildOpenAPI(): OpenAPIDocuments {
   }
   const rootPaths: Record<string, { serverRelativeURL: string }> = {};
   for (const [key, d] of v3) rootPaths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` };
-  return { v2, v3Root: doc({ paths: rootPaths }), v3 };
+  return { v2, v2Protobuf, v3Root: doc({ paths: rootPaths }), v3 };
 }

@@ -12,6 +12,7 @@ export interface RegistryContext {
   now: () => Date;
   alloc: ServiceAllocation;
   bookmarkIntervalMs: number;
+  localNodeName?: string;
 }
 
 // grOf names a served resource in errors ("ingresses.extensions").

@@ -7,6 +7,7 @@ import { NOOP_TXN, type AllocationTxn } from '../admission/allocation-txn.ts';
 import { gkOf, grOf, isNamespace, isService, toServed, toStored, type RegistryContext } from './context.ts';
 import { decodeBody } from './decode.ts';
 import { generateNameFrom, metaOf, metaRecord, rfc3339 } from './meta.ts';
+import { bindToLocalNode } from './pod-lifecycle.ts';
 import type { WriteOptions } from './types.ts';
 
 const NAMESPACES = byResource('', 'v1', 'namespaces');
@@ -35,6 +36,7 @@ export async function admitCreate(ctx: RegistryContext, info: ResourceInfo, name
   const strategy = ctx.deps.strategyFor(info);
   strategy.prepareForCreate(obj);
   strategy.default(obj);
+  bindToLocalNode(ctx, info, obj);
   if (isNamespace(info)) initNamespace(obj);
   const m = metaOf(obj);
   if (!m.name && m.generateName) m.name = generateNameFrom(m.generateName);

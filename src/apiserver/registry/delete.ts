@@ -7,6 +7,7 @@ import type { KubeList, KubeObject } from '../../api/types.ts';
 import { conflict, isNotFound } from '../../lib/errors.ts';
 import { grOf, isNamespace, isService, toServed, type RegistryContext } from './context.ts';
 import { listObjects } from './list.ts';
+import { deleteGraceSeconds, graceRemaining } from './pod-lifecycle.ts';
 import { finalizersOf, isDeleting, metaRecord, rfc3339 } from './meta.ts';
 import type { DeleteOptions, ListQuery, PropagationPolicy } from './types.ts';
 import { commitUpdate } from './update-core.ts';
@@ -19,7 +20,8 @@ export async function deleteObject(ctx: RegistryContext, info: ResourceInfo, nam
   const key = resourceKey(info, ns, name);
   const current = await ctx.store.get(grOf(info), key);
   checkPreconditions(info, name, opts, current);
-  const waits = isNamespace(info) || isDeleting(current) ||
+  const grace = deleteGraceSeconds(ctx, info, current, opts);
+  const waits = isNamespace(info) || isDeleting(current) || grace > 0 ||
     withPolicy(finalizersOf(current), opts.propagationPolicy).length > 0;
   if (waits) return markDeleting(ctx, info, ns, name, opts);
   if (opts.dryRun) return toServed(ctx, info, current);
@@ -44,7 +46,9 @@ async function markDeleting(ctx: RegistryContext, info: ResourceInfo, ns: string
     if (fresh) {
       m['deletionTimestamp'] = now;
       if (isNamespace(info)) cur['status'] = { ...(cur['status'] as object | undefined), phase: 'Terminating' };
-      else m['deletionGracePeriodSeconds'] = 0;
+      else m['deletionGracePeriodSeconds'] = deleteGraceSeconds(ctx, info, cur, opts);
+    } else if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < graceRemaining(cur)) {
+      m['deletionGracePeriodSeconds'] = Math.max(0, opts.gracePeriodSeconds);   // only ever shortened
     }
     return cur;
   };

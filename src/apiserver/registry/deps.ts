@@ -48,5 +48,8 @@ export interface RegistryOptions {
   now?: () => Date;
   // bookmarkIntervalMs is how often a watch with allowWatchBookmarks sends a BOOKMARK (default 5000).
   bookmarkIntervalMs?: number;
+  // localNodeName is the node whose agent runs in this process: new pods without spec.nodeName are bound
+  // to it, and pods bound to it delete gracefully (see pod-lifecycle.ts). Unset: neither happens.
+  localNodeName?: string;
   deps?: Partial<RegistryDeps>;
 }

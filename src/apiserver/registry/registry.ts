@@ -20,7 +20,8 @@ export class PorticoRegistry implements Registry {
 
   constructor(opts: RegistryOptions, deps: RegistryDeps) {
     const alloc = new ServiceAllocation({ ips: deps.newIPAllocator(opts.serviceCIDR), ports: deps.newPortAllocator(opts.nodePortRange) });
-    this.ctx = { store: opts.store, deps, now: opts.now ?? (() => new Date()), alloc, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_MS };
+    this.ctx = { store: opts.store, deps, now: opts.now ?? (() => new Date()), alloc, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_MS,
+      ...(opts.localNodeName ? { localNodeName: opts.localNodeName } : {}) };
   }
 
   // serviceIPs is the ClusterIP allocator (the bootstrap asks it for nth(1) and nth(10)).

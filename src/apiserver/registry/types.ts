@@ -45,7 +45,7 @@ export interface Registry {
   get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject>;
   list(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<KubeList>;
   // watch yields events until the signal aborts or timeoutSeconds passes; a too-old resourceVersion
-  // throws gone() before the first event.
+  // throws gone() before the first event. Event objects may be shared between watches: read-only.
   watch(info: ResourceInfo, namespace: string | undefined, q: WatchQuery, signal: AbortSignal): Promise<AsyncIterable<WatchEvent>>;
   update(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, opts?: WriteOptions & { subresource?: string }): Promise<KubeObject>;
   patch(info: ResourceInfo, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: string }): Promise<KubeObject>;

@@ -8,6 +8,7 @@ import { conflict, isConflict, isNotFound } from '../../lib/errors.ts';
 import { NOOP_TXN, type AllocationTxn } from '../admission/allocation-txn.ts';
 import { grOf, isNamespace, isService, toServed, type RegistryContext } from './context.ts';
 import { finalizersOf, isDeleting, specFinalizersOf } from './meta.ts';
+import { graceRemaining } from './pod-lifecycle.ts';
 
 export const OPTIMISTIC_LOCK_ERROR = 'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -54,9 +55,10 @@ export function checkResourceVersion(info: ResourceInfo, name: string, wanted: s
   if (wanted && wanted !== current.metadata?.resourceVersion) throw conflict(grOf(info), name, OPTIMISTIC_LOCK_ERROR);
 }
 
-// blocksDeletion: finalizers still pending (a Namespace also waits on spec.finalizers).
+// blocksDeletion: finalizers still pending, or a grace period running (a pod whose node agent has not
+// yet deleted it with grace 0); a Namespace also waits on spec.finalizers.
 export function blocksDeletion(info: ResourceInfo, obj: KubeObject): boolean {
-  if (finalizersOf(obj).length > 0) return true;
+  if (finalizersOf(obj).length > 0 || graceRemaining(obj) > 0) return true;
   return isNamespace(info) && specFinalizersOf(obj).length > 0;
 }
 

@@ -52,11 +52,12 @@ async function* stream(ctx: RegistryContext, info: ResourceInfo, prefix: string,
   if (q.allowWatchBookmarks) {
     timers.push(setInterval(() => queue.push(bookmark(info, lastRV)), ctx.bookmarkIntervalMs).unref());
   }
+  const everything = !q.labelSelector && !q.fieldSelector;
   const pump = (async () => {
     try {
       for await (const ev of ctx.store.watch(prefix, start.from, ac.signal)) {
         lastRV = ev.revision;
-        const out = transition(ctx, info, ev, selects);
+        const out = everything ? shared(ctx, info, ev) : transition(ctx, info, ev, selects);
         if (out) queue.push(out);
       }
     } catch (e) {
@@ -75,6 +76,26 @@ async function* stream(ctx: RegistryContext, info: ResourceInfo, prefix: string,
     ac.abort();
     await pump;
   }
+}
+
+// SHARED_EVENTS bounds each registry's cache of served watch events (see shared).
+const SHARED_EVENTS = 1024;
+const sharedEvents = new WeakMap<RegistryContext, Map<string, WatchEvent>>();
+
+// shared is the event every watch of info without selectors sees for ev: converted once and handed to
+// all of them (one JSON.parse and one conversion per event instead of one per watcher; the HTTP layer
+// likewise encodes a shared object once). Consumers must treat its object as read-only.
+function shared(ctx: RegistryContext, info: ResourceInfo, ev: StoreEvent): WatchEvent {
+  let cache = sharedEvents.get(ctx);
+  if (!cache) { cache = new Map(); sharedEvents.set(ctx, cache); }
+  const key = `${info.group}/${info.version}/${info.resource}@${ev.revision}`;
+  let out = cache.get(key);
+  if (!out) {
+    out = { type: ev.type, object: toServed(ctx, info, ev.object) };
+    cache.set(key, out);
+    if (cache.size > SHARED_EVENTS) for (const k of cache.keys()) { cache.delete(k); break; }
+  }
+  return out;
 }
 
 // transition maps a store event to what a selective watcher sees: an object entering the selection is

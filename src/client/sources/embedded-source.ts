@@ -40,7 +40,7 @@ export class EmbeddedSource implements Source {
     return this.#registry.patch(info, namespace, name, type, patch, subresource ? { subresource } : {});
   }
 
-  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<void> {
+  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string }; gracePeriodSeconds?: number }): Promise<void> {
     await this.#registry.delete(info, namespace, name, opts ? { ...opts } : {});
   }
 }

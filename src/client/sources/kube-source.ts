@@ -78,7 +78,7 @@ export class KubeSource implements Source {
     return this.#request('PATCH', resourcePath(info, namespace, name, subresource), patch, PATCH_TYPES[type]) as Promise<KubeObject>;
   }
 
-  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<void> {
+  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; preconditions?: { uid?: string; resourceVersion?: string }; gracePeriodSeconds?: number }): Promise<void> {
     const body = { kind: 'DeleteOptions', apiVersion: 'v1', ...opts };
     await this.#request('DELETE', resourcePath(info, namespace, name), body);
   }

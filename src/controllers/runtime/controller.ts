@@ -1,7 +1,12 @@
 // Controller runs N workers over a WorkQueue: each takes a key, calls reconcile(key), forgets the key on
 // success and requeues it with backoff on failure. Handlers only enqueue keys; all work happens here.
+// Workers yield to the event loop once they have run YIELD_AFTER_MS without one: reconciles that
+// change nothing await only settled promises, and a long queue of them would otherwise starve every
+// request the process serves (seen as 1 s GET stalls in bench/api.ts).
 import { WorkQueue } from './work-queue.ts';
 import type { WorkQueueOptions } from './work-queue.ts';
+
+const YIELD_AFTER_MS = 5;
 
 export interface ControllerOptions {
   name: string;
@@ -19,6 +24,7 @@ export class Controller {
   readonly #opts: ControllerOptions;
   readonly #workers: number;
   readonly #maxRetries: number;
+  #lastYield = performance.now();
 
   constructor(opts: ControllerOptions) {
     if (!opts.name || typeof opts.reconcile !== 'function') throw new TypeError('Controller: name and reconcile are required');
@@ -51,6 +57,10 @@ export class Controller {
         if (!signal.aborted) this.#handleError(err, key);
       } finally {
         this.queue.done(key);
+      }
+      if (performance.now() - this.#lastYield > YIELD_AFTER_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.#lastYield = performance.now();
       }
     }
   }

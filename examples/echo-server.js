@@ -1,0 +1,21 @@
+// echo-server: the demo app. It listens on $POD_IP (or 127.0.0.1):$PORT (default 8080) and answers every
+// request with which pod served it, so `curl` through a Service shows the load spreading. GET /healthz
+// is its readiness/liveness endpoint; POST /fail makes /healthz fail (to watch Endpoints react) and
+// POST /recover heals it.
+import http from 'node:http';
+import { hostname } from 'node:os';
+
+const host = process.env.POD_IP || '127.0.0.1';
+const port = Number(process.env.PORT || 8080);
+const pod = process.env.POD_NAME || hostname();
+let healthy = true;
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/healthz') { res.writeHead(healthy ? 200 : 503); res.end(healthy ? 'ok\n' : 'unhealthy\n'); return; }
+  if (req.method === 'POST' && req.url === '/fail') { healthy = false; res.end('failing\n'); return; }
+  if (req.method === 'POST' && req.url === '/recover') { healthy = true; res.end('recovered\n'); return; }
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  res.end(`pod ${pod} (${host}) answered ${req.method} ${req.url}\n`);
+});
+server.listen(port, host, () => console.log(`echo-server ${pod} listening on ${host}:${port}`));
+process.on('SIGTERM', () => { console.log('SIGTERM: draining'); server.close(() => process.exit(0)); setTimeout(() => process.exit(0), 2000).unref(); });
