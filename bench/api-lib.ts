@@ -49,3 +49,14 @@ export function vmStatus(pid: number): { rssKb: number; hwmKb: number } {
     return { rssKb: 0, hwmKb: 0 };
   }
 }
+
+export interface ServerStats { cpuSec: number; lagMaxMs: number; lagP99Ms: number }
+
+// serverStats scrapes the server's /metrics: its CPU time so far, and the event-loop delay (max, p99)
+// since the previous scrape (prom-client resets that histogram on every scrape). CPU time does not
+// depend on how busy the rest of the machine is; wall-clock latencies do.
+export async function serverStats(base: string): Promise<ServerStats> {
+  const text = (await request(base, 'GET', '/metrics')).text;
+  const val = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { cpuSec: val('process_cpu_seconds_total'), lagMaxMs: val('nodejs_eventloop_lag_max_seconds') * 1000, lagP99Ms: val('nodejs_eventloop_lag_p99_seconds') * 1000 };
+}

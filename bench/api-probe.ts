@@ -5,19 +5,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nowMs, request, vmStatus } from './api-lib.ts';
 
-export interface ProbeResult { samples: { at: number; ms: number }[]; errors: number; peakRssKb: number }
+export interface ProbeResult { samples: { at: number; ms: number }[]; errors: number; why: Record<string, number>; peakRssKb: number }
 interface ProbeData { base: string; path: string; pid: number; everyMs: number }
 
 if (parentPort) {
   const port = parentPort;
   const d = workerData as ProbeData;
-  const result: ProbeResult = { samples: [], errors: 0, peakRssKb: 0 };
+  const result: ProbeResult = { samples: [], errors: 0, why: {}, peakRssKb: 0 };
+  const fail = (reason: string): void => { result.errors++; result.why[reason] = (result.why[reason] ?? 0) + 1; };
   const out = new Set<Promise<void>>();
   const probe = (): void => {
     const t0 = nowMs();
     const p = request(d.base, 'GET', d.path).then(
-      (r) => { if (r.status === 200) result.samples.push({ at: t0, ms: nowMs() - t0 }); else result.errors++; },
-      () => { result.errors++; },
+      (r) => { if (r.status === 200) result.samples.push({ at: t0, ms: nowMs() - t0 }); else fail(`HTTP ${r.status}: ${r.text.slice(0, 120)}`); },
+      (e: unknown) => { fail(e instanceof Error ? e.message : String(e)); },
     ).finally(() => out.delete(p));
     out.add(p);
   };

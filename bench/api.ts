@@ -8,7 +8,7 @@
 // object every 10 ms (open loop) and samples the server's VmRSS. At the end: full and paged (limit=500)
 // LISTs, VmRSS/VmHWM. Prints a table; exits non-zero only on errors (benchmarks never gate CI).
 // The child is killed and the temp dir removed at the end, also on failure.
-// Usage: [COUNT=10000] [ENDPOINTS_PER=10] [WATCHERS=10] [INFLIGHT=32] [PROF=dir] node bench/api.ts
+// Usage: [COUNT=10000] [ENDPOINTS_PER=10] [WATCHERS=10] [INFLIGHT=32] [PROF=dir] [SERVE_FLAGS=...] node bench/api.ts
 // PROF=dir runs the server with --cpu-prof into dir (written when it stops); SAMPLES=file.json writes
 // every GET probe ({at, ms}) and the phase boundaries, to find when stalls happen.
 import { spawn } from 'node:child_process';
@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { nowMs, request, summarize, vmStatus } from './api-lib.ts';
-import type { Summary } from './api-lib.ts';
+import { nowMs, request, serverStats, summarize, vmStatus } from './api-lib.ts';
+import type { ServerStats, Summary } from './api-lib.ts';
 import type { ProbeResult } from './api-probe.ts';
 import type { WatchResult } from './api-watch.ts';
 
@@ -29,6 +29,9 @@ const COUNT = env('COUNT', 10_000);
 const PER = env('ENDPOINTS_PER', 10);
 const WATCHERS = env('WATCHERS', 10);
 const INFLIGHT = env('INFLIGHT', 32);
+// SERVE_FLAGS: the data-plane agents (service proxy, DNS) are off by default: this measures the control
+// plane, as kube-proxy and CoreDNS are other processes on a cluster. SERVE_FLAGS='' runs everything.
+const SERVE_FLAGS = (process.env['SERVE_FLAGS'] ?? '--disable-proxy --disable-dns').split(/\s+/).filter(Boolean);
 const NS = 'default';
 const name = (i: number): string => `svc-${String(i).padStart(6, '0')}`;
 
@@ -39,7 +42,7 @@ function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-bench-api-'));
   const prof = process.env['PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env['PROF'])}`] : [];
   const child = spawn(NODE, [...prof, join(ROOT, 'bin/portico.js'), 'serve', '--api-addr', '127.0.0.1:0',
-    '--data-dir', dir, '--node-name', 'bench', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    '--data-dir', dir, '--node-name', 'bench', '--log-level', 'warn', ...SERVE_FLAGS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     let out = '';
     const t = setTimeout(() => rej(new Error('portico serve did not start within 30 s')), 30_000);
@@ -166,6 +169,8 @@ const row = (label: string, value: string): void => console.log(`  ${label.padEn
 const stats = (s: Summary): string =>
   `p50 ${fmt(s.p50)} ms  p99 ${fmt(s.p99)} ms  max ${fmt(s.max)} ms  (n=${s.n}${s.missing ? `, MISSING ${s.missing}` : ''})`;
 const mib = (kb: number): string => `${fmt(kb / 1024)} MiB`;
+const serverPhase = (a: ServerStats, b: ServerStats, n: number, what: string): string =>
+  `CPU ${fmt(b.cpuSec - a.cpuSec, 2)} s (${fmt((1000 * (b.cpuSec - a.cpuSec)) / n, 2)} ms per ${what})  loop delay max ${fmt(b.lagMaxMs)} ms  p99 ${fmt(b.lagP99Ms)} ms`;
 
 async function run(): Promise<number> {
   const s = await startServer();
@@ -176,16 +181,20 @@ async function run(): Promise<number> {
   await watch.ready;
   const probe = startWorker<ProbeResult>('./api-probe.ts', { base: s.base, path: `/api/v1/namespaces/${NS}/services/kubernetes`, pid, everyMs: 10 });
   await probe.ready;
-  console.log(`portico bench/api: ${COUNT} Services × ${PER} endpoints, ${WATCHERS} watchers, ${INFLIGHT} in flight (server pid ${pid})`);
+  console.log(`portico bench/api: ${COUNT} Services × ${PER} endpoints, ${WATCHERS} watchers, ${INFLIGHT} in flight (server pid ${pid}, serve ${SERVE_FLAGS.join(' ') || 'with every agent'})`);
+  const st0 = await serverStats(s.base);
   const created = await createAll(s.base);
   const createEnd = nowMs();
+  const st1 = await serverStats(s.base);
   const settleTimeout = setTimeout(() => watch.stop(), 300_000);
   const w = await watch.done;
   clearTimeout(settleTimeout);
   const lists: ListResult[] = [];
+  const st2 = await serverStats(s.base);
   const listStart = nowMs();
   for (const r of ['services', 'endpoints', 'endpointslices']) lists.push(await list(s.base, r, 0), await list(s.base, r, 500));
   const listEnd = nowMs();
+  const st3 = await serverStats(s.base);
   probe.stop();
   const p = await probe.done;
   const rss1 = vmStatus(pid);
@@ -204,8 +213,12 @@ async function run(): Promise<number> {
   row('during creates', stats(phase(created.ms ? createEnd - created.ms : 0, createEnd)));
   row('during LISTs', stats(phase(listStart, listEnd)));
   row('whole run', `${stats(summarize(p.samples.map((x) => x.ms)))}  errors ${p.errors}`);
+  for (const [why, n] of Object.entries(p.why)) row('  error', `${n} × ${why}`);
   console.log('\nLIST');
   for (const l of lists) row(l.what, `${fmt(l.ms)} ms  ${fmt(l.bytes / 1048576)} MiB  ${l.items} items${l.pages > 1 ? `  ${l.pages} pages, slowest ${fmt(l.maxPageMs)} ms` : ''}`);
+  console.log('\nserver (its /metrics: CPU time, event-loop delay max / p99 per phase)');
+  row('during creates', serverPhase(st0, st1, 2 * COUNT, 'object'));
+  row('during LISTs', serverPhase(st2, st3, lists.length, 'LIST'));
   console.log('\nserver memory');
   row('VmRSS at start / at end', `${mib(rss0.rssKb)} / ${mib(rss1.rssKb)}`);
   row('VmRSS peak sampled / VmHWM', `${mib(p.peakRssKb)} / ${mib(rss1.hwmKb)}`);

@@ -3,10 +3,15 @@
 // generator on cpu1 (PIN=0 turns pinning off). Throughput: dnsperf -c1 -T1 -q100 when installed, else a
 // built-in generator with 100 queries in flight. Latency: a fixed-rate open-loop generator (10k q/s).
 // Scenarios: a ClusterIP A query (1000 names), a headless A query with 10 endpoints, an NXDOMAIN.
-// Every process started is stopped on exit; files live in a mkdtemp directory that is removed.
-// Usage: node bench/dns.ts [passes=3] [seconds=5]
+// Latency at a fixed 10k q/s: dnsperf -Q 10000 -v (every query's latency), plus Portico's own view over
+// IPC: event-loop delay and GC pauses during the run, to tell server stalls from machine noise.
+// RT=1 repeats the latency runs with the servers (never the generator) at SCHED_FIFO: the servers only
+// wake on packets (~20% of a core at 10k q/s), and FIFO takes the other tenants' time slices out of the
+// tail. Every process started is stopped on exit; files live in a mkdtemp directory that is removed.
+// Usage: [RT=1] [PIN=0] node bench/dns.ts [passes=3] [seconds=5]
 // Roles (internal): --serve <port> | --loadgen <port> <file> <seconds> <inflight> | --latency <port> <file> <seconds> <qps>
 import { spawn, spawnSync } from 'node:child_process';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +40,31 @@ async function serve(port: number): Promise<void> {
   const s = await createDnsServer({ lookup: l, port, upstreams: [] });
   await s.ready();
   process.on('SIGTERM', () => { void s.close().then(() => process.exit(0)); });
+  reportStalls();
+}
+
+// ServerStats is what the Portico server saw during one latency run: event-loop lag (how much later than
+// due a 1 ms timer fired: a stall of the loop, GC included, or a batch of queued packets) and GC pauses.
+interface ServerStats { loopP50Ms: number; loopP99Ms: number; loopMaxMs: number; gcCount: number; gcMaxMs: number }
+
+// reportStalls answers the parent's 'start' and 'stats' IPC messages (the bench server role only).
+function reportStalls(): void {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  let gc: number[] = [];
+  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) gc.push(e.duration); });
+  process.on('message', (m) => {
+    if (m === 'start') { loop.reset(); loop.enable(); gc = []; obs.observe({ entryTypes: ['gc'] }); process.send?.('started'); return; }
+    loop.disable();
+    obs.disconnect();
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 1); // the histogram holds the interval; subtract the 1 ms period
+    const stats: ServerStats = { loopP50Ms: ms(loop.percentile(50)), loopP99Ms: ms(loop.percentile(99)), loopMaxMs: ms(loop.max), gcCount: gc.length, gcMaxMs: Math.max(0, ...gc) };
+    process.send?.(stats);
+  });
+}
+
+// ask sends one IPC message to a child and resolves with its answer.
+function ask<T>(c: ChildProcess, msg: string): Promise<T> {
+  return new Promise((resolve) => { c.once('message', (m) => resolve(m as T)); c.send(msg); });
 }
 
 function queryFile(path: string): Buffer[] {
@@ -69,7 +99,9 @@ async function loadgen(port: number, file: string, seconds: number, inflight: nu
 // latency sends at a fixed rate (open loop) and prints {p50Ms, p99Ms, lost}.
 async function latency(port: number, file: string, seconds: number, qps: number): Promise<void> {
   const qs = queryFile(file);
-  const sock = dgram.createSocket('udp4');
+  // a synchronous lookup, so each send leaves inside the tick that stamped it (not a nextTick later)
+  const sock = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20,
+    lookup: ((a: string, _o: unknown, cb: (e: null, a: string, f: number) => void) => cb(null, a, 4)) as dgram.SocketOptions['lookup'] });
   const sentAt = new Float64Array(65536);
   const lat: number[] = [];
   let seq = 0;
@@ -94,12 +126,13 @@ async function latency(port: number, file: string, seconds: number, qps: number)
   sock.close();
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-  console.log(JSON.stringify({ p50Ms: pct(0.5), p99Ms: pct(0.99), lost: sent - lat.length }));
+  console.log(JSON.stringify({ p50Ms: pct(0.5), p99Ms: pct(0.99), p999Ms: pct(0.999), lost: sent - lat.length }));
 }
 
 const children: ChildProcess[] = [];
-function startOn(cpu: number, cmd: string, args: string[]): ChildProcess {
-  const c = PIN ? spawn('taskset', ['-c', String(cpu), cmd, ...args], { stdio: 'ignore' }) : spawn(cmd, args, { stdio: 'ignore' });
+function startOn(cpu: number, cmd: string, args: string[], ipc = false): ChildProcess {
+  const stdio: ('ignore' | 'inherit' | 'ipc')[] = ipc ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'ignore', 'ignore'];
+  const c = PIN ? spawn('taskset', ['-c', String(cpu), cmd, ...args], { stdio }) : spawn(cmd, args, { stdio });
   children.push(c);
   return c;
 }
@@ -146,17 +179,29 @@ function throughput(port: number, file: string, seconds: number): number {
   return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { qps?: number }).qps ?? 0;
 }
 
-// latencyAt measures p50/p99 at a fixed rate: dnsperf -Q <qps> -v (one line per answered query, with its
-// latency), else the built-in open-loop generator.
-function latencyAt(port: number, file: string, qps: number): { p50Ms: number; p99Ms: number; lost: number } {
-  if (has('dnsperf')) {
+interface Latency { p50Ms: number; p99Ms: number; p999Ms?: number; lost: number; cpuUsPerQuery?: number }
+
+// cpuTicks is a process's user + system CPU time in clock ticks (1/100 s), all threads.
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(f[11]) + Number(f[12]);
+  } catch { return NaN; }
+}
+
+// latencyAt measures p50/p99/p99.9 at a fixed rate with dnsperf -Q <qps> -v (one line per answered query,
+// with its latency) or with the built-in open-loop generator (10 queries per 1 ms tick, send and receive
+// stamped in one thread); rt runs the built-in generator at SCHED_FIFO (it sleeps between ticks).
+function latencyAt(port: number, file: string, qps: number, tool: 'dnsperf' | 'node', rt = false): Latency {
+  if (tool === 'dnsperf') {
     const out = runOn(1, 'dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', '3', '-Q', String(qps), '-v']);
     const lat = out.split('\n').filter((l) => l.startsWith('> ')).map((l) => Number(l.split(' ').pop()) * 1000).sort((a, b) => a - b);
     const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-    return { p50Ms: pct(0.5), p99Ms: pct(0.99), lost: Number(/Queries lost:\s+(\d+)/.exec(out)?.[1] ?? NaN) };
+    return { p50Ms: pct(0.5), p99Ms: pct(0.99), p999Ms: pct(0.999), lost: Number(/Queries lost:\s+(\d+)/.exec(out)?.[1] ?? NaN) };
   }
-  const out = runOn(1, process.execPath, [fileURLToPath(import.meta.url), '--latency', String(port), file, '3', String(qps)]);
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { p50Ms: number; p99Ms: number; lost: number };
+  const args = [fileURLToPath(import.meta.url), '--latency', String(port), file, '3', String(qps)];
+  const out = rt ? runOn(1, 'chrt', ['-f', '50', process.execPath, ...args]) : runOn(1, process.execPath, args);
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Latency;
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
@@ -166,12 +211,15 @@ async function main(passes: number, seconds: number): Promise<void> {
   try {
     const files = writeFixtures(dir);
     const servers: [string, number][] = [['portico', PORTS.portico]];
-    startOn(0, process.execPath, [fileURLToPath(import.meta.url), '--serve', String(PORTS.portico)]);
-    if (has('knotd')) { startOn(0, 'knotd', ['-c', join(dir, 'knot.conf')]); servers.push(['knot', PORTS.knot]); }
-    if (existsSync(NAIVE)) { startOn(0, 'node', [NAIVE, String(PORTS.naive), String(NAMES)]); servers.push(['naive-node', PORTS.naive]); }
+    const pids = new Map<string, number>();
+    const portico = startOn(0, process.execPath, [fileURLToPath(import.meta.url), '--serve', String(PORTS.portico)], true);
+    pids.set('portico', portico.pid ?? 0);
+    if (has('knotd')) { pids.set('knot', startOn(0, 'knotd', ['-c', join(dir, 'knot.conf')]).pid ?? 0); servers.push(['knot', PORTS.knot]); }
+    if (existsSync(NAIVE)) { pids.set('naive-node', startOn(0, process.execPath, [NAIVE, String(PORTS.naive), String(NAMES)]).pid ?? 0); servers.push(['naive-node', PORTS.naive]); }
     for (const [name, port] of servers) if (!(await waitDns(port))) throw new Error(`${name} is not answering on ${port}`);
     const scenarios = Object.entries(files);
     const results = new Map<string, number[]>();
+    const cpu = new Map<string, number[]>();
     for (const [, port] of servers) throughput(port, files.clusterip, 2); // warm-up (JIT)
     for (let p = 1; p <= passes; p++) {
       for (const [scenario, file] of scenarios) {
@@ -179,21 +227,36 @@ async function main(passes: number, seconds: number): Promise<void> {
         const order = [...servers.slice(p % servers.length), ...servers.slice(0, p % servers.length)];
         for (const [name, port] of order) {
           if (name === 'naive-node' && scenario !== 'clusterip') continue;
+          const t0 = cpuTicks(pids.get(name));
           const qps = throughput(port, file, seconds);
           results.set(`${name}/${scenario}`, [...(results.get(`${name}/${scenario}`) ?? []), qps]);
+          // CPU per query does not depend on how much of the core the server got (the other tenants)
+          cpu.set(`${name}/${scenario}`, [...(cpu.get(`${name}/${scenario}`) ?? []), ((cpuTicks(pids.get(name)) - t0) * 10_000) / (qps * seconds)]);
           console.error(`pass ${p} ${scenario} ${name}: ${Math.round(qps)} q/s`);
         }
       }
     }
-    printTable(servers.map(([n]) => n), scenarios.map(([s]) => s), results);
-    const lat = new Map<string, { p50Ms: number; p99Ms: number; lost: number }[]>();
-    for (let p = 0; p < passes; p++) {
-      for (const [name, port] of servers) lat.set(name, [...(lat.get(name) ?? []), latencyAt(port, files.clusterip, 10_000)]);
-    }
-    console.log(`\n| server | p50 ms @10k q/s (median of ${passes}) | p99 ms @10k q/s min / median / max | lost |\n|---|---|---|---|`);
-    for (const [name, xs] of lat) {
-      const p99 = xs.map((x) => x.p99Ms);
-      console.log(`| ${name} | ${median(xs.map((x) => x.p50Ms)).toFixed(3)} | ${Math.min(...p99).toFixed(3)} / **${median(p99).toFixed(3)}** / ${Math.max(...p99).toFixed(3)} | ${xs.reduce((n, x) => n + x.lost, 0)} |`);
+    printTable(servers.map(([n]) => n), scenarios.map(([s]) => s), results, cpu);
+    const modes = process.env['RT'] === '1' && has('chrt') ? ['normal', 'rt'] : ['normal'];
+    for (const mode of modes) {
+      if (mode === 'rt') for (const pid of pids.values()) spawnSync('chrt', ['-a', '-f', '-p', '50', String(pid)]);
+      const tools = has('dnsperf') ? (['dnsperf', 'node'] as const) : (['node'] as const);
+      for (const tool of tools) {
+        const lat = new Map<string, Latency[]>();
+        const stalls: ServerStats[] = [];
+        for (let p = 0; p < passes; p++) {
+          for (const [name, port] of servers) {
+            if (name === 'portico') await ask(portico, 'start');
+            const cpu0 = cpuTicks(pids.get(name));
+            const l = latencyAt(port, files.clusterip, 10_000, tool, mode === 'rt');
+            l.cpuUsPerQuery = ((cpuTicks(pids.get(name)) - cpu0) * 10_000) / 30_000; // 100 ticks/s, 3 s at 10k q/s
+            lat.set(name, [...(lat.get(name) ?? []), l]);
+            if (name === 'portico') stalls.push(await ask<ServerStats>(portico, 'stats'));
+          }
+        }
+        printLatency(`${mode === 'rt' ? 'servers at SCHED_FIFO' : 'normal priority'}, generator: ${tool === 'dnsperf' ? 'dnsperf -Q 10000 -v' : `built-in open loop${mode === 'rt' ? ' at SCHED_FIFO' : ''}`}`, passes, lat, stalls);
+      }
+      if (mode === 'rt') for (const pid of pids.values()) spawnSync('chrt', ['-a', '-o', '-p', '0', String(pid)]);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -203,10 +266,25 @@ async function main(passes: number, seconds: number): Promise<void> {
   }
 }
 
-function printTable(servers: string[], scenarios: string[], results: Map<string, number[]>): void {
+function printLatency(how: string, passes: number, lat: Map<string, Latency[]>, stalls: ServerStats[]): void {
+  console.log(`\nlatency at 10k q/s, 3 s, ClusterIP A (${how}); load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`| server | p50 ms (median of ${passes}) | p99 ms min / median / max | p99 − knot's p99, same pass, median | p99.9 ms median | lost | server CPU µs/query |\n|---|---|---|---|---|---|---|`);
+  const knot = lat.get('knot') ?? [];
+  for (const [name, xs] of lat) {
+    const p99 = xs.map((x) => x.p99Ms);
+    const diff = knot.length ? median(xs.map((x, i) => x.p99Ms - (knot[i]?.p99Ms ?? NaN))).toFixed(3) : 'n/a';
+    console.log(`| ${name} | ${median(xs.map((x) => x.p50Ms)).toFixed(3)} | ${Math.min(...p99).toFixed(3)} / **${median(p99).toFixed(3)}** / ${Math.max(...p99).toFixed(3)} | ${diff} | ${median(xs.map((x) => x.p999Ms ?? NaN)).toFixed(3)} | ${xs.reduce((n, x) => n + x.lost, 0)} | ${median(xs.map((x) => x.cpuUsPerQuery ?? NaN)).toFixed(1)} |`);
+  }
+  if (stalls.length) {
+    const f = (k: keyof ServerStats) => median(stalls.map((x) => x[k])).toFixed(2);
+    console.log(`portico's own view (medians over passes): event-loop lag p50 ${f('loopP50Ms')} ms, p99 ${f('loopP99Ms')} ms, max ${f('loopMaxMs')} ms; GC ${f('gcCount')} pauses, longest ${f('gcMaxMs')} ms`);
+  }
+}
+
+function printTable(servers: string[], scenarios: string[], results: Map<string, number[]>, cpu: Map<string, number[]>): void {
   console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   console.log(`generator: ${has('dnsperf') ? 'dnsperf -c1 -T1 -q100' : 'built-in, 100 in flight'}; pinned: ${PIN}\n`);
-  console.log('| scenario | server | q/s min / median / max | ratio to knot (of medians) | per-pass ratio median (min–max) |\n|---|---|---|---|---|');
+  console.log('| scenario | server | q/s min / median / max | ratio to knot (of medians) | per-pass ratio median (min–max) | CPU µs/query (median) | knot\'s CPU/query ÷ this |\n|---|---|---|---|---|---|---|');
   for (const s of scenarios) {
     const knotXs = results.get(`knot/${s}`) ?? [];
     for (const name of servers) {
@@ -215,7 +293,9 @@ function printTable(servers: string[], scenarios: string[], results: Map<string,
       const r = knotXs.length ? (median(xs) / median(knotXs)).toFixed(2) : 'n/a';
       const per = knotXs.length ? xs.map((x, i) => x / (knotXs[i] ?? NaN)) : [];
       const perText = per.length ? `${median(per).toFixed(2)} (${Math.min(...per).toFixed(2)}–${Math.max(...per).toFixed(2)})` : 'n/a';
-      console.log(`| ${s} | ${name} | ${Math.round(Math.min(...xs))} / **${Math.round(median(xs))}** / ${Math.round(Math.max(...xs))} | ${r} | ${perText} |`);
+      const c = median(cpu.get(`${name}/${s}`) ?? []);
+      const knotC = median(cpu.get(`knot/${s}`) ?? []);
+      console.log(`| ${s} | ${name} | ${Math.round(Math.min(...xs))} / **${Math.round(median(xs))}** / ${Math.round(Math.max(...xs))} | ${r} | ${perText} | ${c.toFixed(1)} | ${(knotC / c).toFixed(2)} |`);
     }
   }
 }

@@ -1,10 +1,25 @@
-// bench/l4.ts — side-by-side L4 proxy benchmark on loopback: direct, Portico's userspace proxy, a naive Node
-// pipe proxy, and HAProxy `mode tcp` / nginx `stream` when their binaries are installed. Proxies run pinned
-// to cpu0, origin and load generator to cpu1 (PIN=0 disables taskset). Prints medians and ratios.
-// Usage: node bench/l4.ts [passes=3] [seconds=5]
-import { spawn } from 'node:child_process';
+// bench/l4.ts — side-by-side L4 proxy benchmark on loopback, in one run: direct to the backend, Portico's
+// userspace proxy, HAProxy `mode tcp`, nginx `stream`, and a 20-line Node pipe (the naive reference).
+// Same recipe as ../shared/bench/peers.sh: every proxy pinned to cpu0 (alone), the origin (nginx HTTP,
+// iperf3 server) and the load generators (wrk, iperf3 client, a Node open-loop latency client) on cpu1.
+// Tests are interleaved per pass so machine drift hits every target alike; it prints medians over passes
+// (min–max) and the ratios Portico/direct and Portico/each peer. Beside each rate it prints the CPU time the
+// target's processes used per unit of work (µs per request or connection, ms per GB), read from /proc: on a
+// shared machine a rate says how much of cpu0 the target was left, the CPU per unit says what it costs.
+//
+//   rr       wrk -t2 -c50 keep-alive HTTP through the L4 proxy (small request round trips/s)
+//   conn     the same with `Connection: close` (one TCP connection per request: new connections/s)
+//   bulk     one iperf3 stream (Gbit/s)
+//   latency  p99 at 1,000 req/s open loop over 10 keep-alive connections; "added" = p99 - direct's p99
+//
+// Needs wrk, nginx (+ stream module), haproxy, iperf3 (Debian packages; a missing peer is skipped).
+// Usage: node bench/l4.ts [passes=5] [seconds=5]   env: PIN=0 (no taskset), PORTICO_MALLOC=default (Portico
+// without GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456, see main()), WORKERS=n (Portico processes
+// sharing each listener with SO_REUSEPORT), PROFILE=dir (Portico runs with --cpu-prof into dir),
+// ONLY=rr,conn (subset of tests), TARGETS=portico,haproxy (subset of targets; direct is always kept).
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,148 +27,251 @@ import { fileURLToPath } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
-const P = { rr: 22001, conn: 22002, bulk: 22003 };
-const OFF = { naive: 100, haproxy: 200, nginx: 300 };
-const VIP = '127.100.200.1';
-const MSG = 64;
+const HTTP = 22080, BULK = 22201;             // origin ports (cpu1): nginx HTTP "ok", iperf3 server
+const VIP = process.env['PORTICO_VIP'] ?? '127.100.200.1'; // Portico's Service listens on VIP:HTTP and VIP:BULK
+const OFF = { haproxy: 100, nginx: 200, pipe: 300 };
+const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
 const role = process.argv[2];
 
-if (role === 'origin') origin();
-else if (role === 'naive') naive();
-else if (role === 'portico') await portico();
-else if (role === 'load') await load(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5]), Number(process.argv[6]));
-else await main();
 
-// origin serves three ports: rr answers every 64-byte request, conn writes one byte and closes, bulk streams.
-function origin(): void {
-  createServer((s) => { let n = 0; s.on('data', (d) => { n += d.length; while (n >= MSG) { n -= MSG; s.write(REPLY); } }); s.on('error', () => {}); }).listen(P.rr, '127.0.0.1');
-  createServer((s) => { s.on('error', () => {}); s.end('x'); }).listen(P.conn, '127.0.0.1');
-  const chunk = Buffer.alloc(256 * 1024, 7);
-  createServer((s) => { s.on('error', () => {}); const pump = () => { while (s.write(chunk)); }; s.on('drain', pump); pump(); }).listen(P.bulk, '127.0.0.1');
-}
-const REPLY = Buffer.alloc(MSG, 1);
-
-function naive(): void {
-  for (const port of Object.values(P)) {
-    createServer((c) => { const u = connect(port, '127.0.0.1'); c.pipe(u).pipe(c); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); }).listen(port + OFF.naive, '127.0.0.1');
-  }
-}
-
+// portico runs the real ServiceProxy + UserspaceBackend (metrics on) over a fake source: one Service
+// with the HTTP and bulk ports, one endpoint (the origin).
 async function portico(): Promise<void> {
   const { FakeProxySource, ServiceProxy, UserspaceBackend } = await import('../src/proxy/index.ts');
-  const { Registry } = await import('prom-client');
   const source = new FakeProxySource();
-  const backend = new UserspaceBackend({ registry: new Registry() });
+  const backend = new UserspaceBackend({ reusePort: process.env['WORKERS'] !== undefined && process.env['WORKERS'] !== '1' });
   const proxy = new ServiceProxy({ source, backend, node: { name: 'bench', addresses: ['127.0.0.1'] } });
-  const ports = Object.entries(P).map(([name, port]) => ({ name, port, protocol: 'TCP' }));
-  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: VIP, ports } });
-  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'] }], ports });
+  const ports = [{ name: 'http', port: HTTP, protocol: 'TCP' }, { name: 'bulk', port: BULK, protocol: 'TCP' }];
+  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: VIP, clusterIPs: [VIP], ports } });
+  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports });
   source.markSynced();
-  await proxy.run(new AbortController().signal);
+  const ac = new AbortController();
+  process.on('SIGTERM', () => ac.abort());
+  await proxy.run(ac.signal);
+  process.exit(0); // lets --cpu-prof write its profile
 }
 
-// load runs one test against host:port for seconds and prints one JSON line.
-async function load(test: string, host: string, port: number, seconds: number): Promise<void> {
-  const end = performance.now() + seconds * 1000;
-  let count = 0, errors = 0;
-  const lat: number[] = [];
-  if (test === 'rr') {
-    await Promise.all(Array.from({ length: 50 }, () => new Promise<void>((resolve) => {
-      const s = connect(port, host); const req = Buffer.alloc(MSG, 2); let got = 0;
-      s.on('connect', () => s.write(req)); s.on('error', () => { errors++; resolve(); });
-      s.on('data', (d) => { got += d.length; while (got >= MSG) { got -= MSG; count++; if (performance.now() < end) s.write(req); else { s.destroy(); resolve(); return; } } });
-    })));
-  } else if (test === 'conn') {
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (performance.now() < end) {
-        await new Promise<void>((r) => { const s = connect(port, host); s.on('data', () => {}); s.on('close', () => r()); s.on('error', () => errors++); s.on('end', () => { count++; s.destroy(); }); });
-      }
-    }));
-  } else if (test === 'bulk') {
-    await new Promise<void>((r) => { const s = connect(port, host); s.on('data', (d) => { count += d.length; if (performance.now() > end) { s.destroy(); r(); } }); s.on('error', () => { errors++; r(); }); });
-  } else if (test === 'latency') {
-    const s = connect(port, host); await new Promise((r) => s.once('connect', r));
-    const req = Buffer.alloc(MSG, 3); let t0 = 0, got = 0;
-    s.on('data', (d) => { got += d.length; if (got >= MSG) { got -= MSG; lat.push(performance.now() - t0); count++; } });
-    while (performance.now() < end) { t0 = performance.now(); s.write(req); await new Promise((r) => setTimeout(r, 1)); }
-    s.destroy();
+// pipe is the naive reference: ../shared/bench/node-tcp-proxy.js, net.Server + pipe() both ways.
+function pipe(): void {
+  for (const port of [HTTP, BULK]) {
+    createServer((c) => {
+      const u = connect(port, '127.0.0.1');
+      c.setNoDelay(true); u.setNoDelay(true);
+      const kill = () => { c.destroy(); u.destroy(); };
+      c.on('error', kill); u.on('error', kill);
+      c.pipe(u); u.pipe(c);
+    }).listen(port + OFF.pipe, '127.0.0.1');
   }
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+// latency sends GET requests at 1,000/s (open loop: each request's latency counts from its scheduled
+// time, so a stall is not hidden) over 10 keep-alive connections and prints p50/p99 in ms as JSON.
+async function latency(host: string, port: number, seconds: number): Promise<void> {
+  const RATE = 1000, CONNS = 10;
+  const req = Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+  const lat: number[] = [];
+  let errors = 0;
+  const conns = await Promise.all(Array.from({ length: CONNS }, () => new Promise<{ s: ReturnType<typeof connect>; q: number[] }>((resolve) => {
+    const s = connect({ host, port, noDelay: true });
+    const c = { s, q: [] as number[] };
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      // nginx answers "ok" with Content-Length: 2, so every response ends with the body "ok".
+      let i;
+      while ((i = buf.indexOf('\r\n\r\nok')) >= 0) { buf = buf.slice(i + 6); const t = c.q.shift(); if (t !== undefined) lat.push(performance.now() - t); }
+    });
+    s.on('error', () => { errors++; });
+    s.once('connect', () => resolve(c));
+  })));
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      const due = Math.min(RATE * seconds, Math.floor((now - t0) * RATE / 1000));
+      for (; sent < due; sent++) {
+        const c = conns[sent % CONNS];
+        if (!c) continue;
+        c.q.push(t0 + sent * 1000 / RATE);
+        c.s.write(req);
+      }
+      if (sent >= RATE * seconds) { setTimeout(resolve, 200); return; }
+      setTimeout(tick, 1);
+    };
+    tick();
+  });
+  for (const c of conns) c.s.destroy();
   lat.sort((a, b) => a - b);
-  const p99 = lat[Math.floor(lat.length * 0.99)] ?? 0;
-  process.stdout.write(JSON.stringify({ rate: count / seconds, errors, p99 }) + '\n');
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+  process.stdout.write(JSON.stringify({ p50: q(0.5), p99: q(0.99), n: lat.length, lost: sent - lat.length, errors }) + '\n');
 }
 
-function start(cpu: number, cmd: string, args: string[]): ChildProcess {
-  const pin = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
-  return spawn(pin ? 'taskset' : cmd, pin ? ['-c', String(cpu), cmd, ...args] : args, { stdio: ['ignore', 'pipe', 'inherit'] });
+const pinned = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
+function cmdOn(cpu: number, cmd: string, args: string[]): [string, string[]] {
+  return pinned ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
 }
-
-async function runLoad(test: string, host: string, port: number, seconds: number): Promise<{ rate: number; errors: number; p99: number }> {
-  const c = start(1, NODE, [SELF, 'load', test, host, String(port), String(seconds)]);
-  let out = '';
-  c.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  await new Promise((r) => c.on('exit', r));
-  return JSON.parse(out) as { rate: number; errors: number; p99: number };
+function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+  const [c, a] = cmdOn(cpu, cmd, args);
+  return spawn(c, a, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
 }
-
+function run(cpu: number, cmd: string, args: string[]): string {
+  const [c, a] = cmdOn(cpu, cmd, args);
+  const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
+  return (r.stdout ?? '') + (r.stderr ?? '');
+}
 function which(bin: string): string | undefined {
   return ['/usr/sbin/', '/usr/bin/', '/usr/local/sbin/', '/usr/local/bin/'].map((d) => d + bin).find((p) => existsSync(p));
 }
 
-function peerConfigs(dir: string): { name: string; cmd: string; args: string[]; off: number }[] {
-  const out: { name: string; cmd: string; args: string[]; off: number }[] = [];
-  const haproxy = which('haproxy');
-  if (haproxy) {
-    const cfg = join(dir, 'haproxy.cfg');
-    writeFileSync(cfg, `global\n  nbthread 1\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\n` +
-      Object.values(P).map((p) => `listen l${p}\n  bind 127.0.0.1:${p + OFF.haproxy}\n  server o 127.0.0.1:${p}\n`).join(''));
-    out.push({ name: 'haproxy', cmd: haproxy, args: ['-db', '-f', cfg], off: OFF.haproxy });
+interface Target { name: string; host: string; http: number; bulk: number; procs: ChildProcess[] }
+
+// cpuTicks sums user+system time (clock ticks, 1/100 s) of processes and their children (nginx workers):
+// CPU per operation does not depend on how much of the core the shared machine left us, throughput does.
+function cpuTicks(procs: ChildProcess[]): number {
+  const one = (pid: number): number => {
+    let t = 0;
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      t += Number(f[11]) + Number(f[12]);
+      for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) if (c) t += one(Number(c));
+    } catch { /* gone */ }
+    return t;
+  };
+  return procs.reduce((sum, p) => sum + (p.pid ? one(p.pid) : 0), 0);
+}
+
+function wrk(t: Target, secs: number, close: boolean): number {
+  const out = run(1, 'wrk', ['-t2', '-c50', `-d${secs}s`, ...(close ? ['-H', 'Connection: close'] : []), `http://${t.host}:${t.http}/`]);
+  const errs = /Socket errors: (.*)/.exec(out)?.[1] ?? '';
+  if (errs || /Non-2xx/.test(out)) console.error(`  ${t.name}: ${errs} ${/Non-2xx.*/.exec(out)?.[0] ?? ''}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+}
+function iperf(t: Target, secs: number): number {
+  const out = run(1, 'iperf3', ['-J', '-c', t.host, '-p', String(t.bulk), '-t', String(Math.min(secs, 4))]);
+  try { return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9; } catch { return NaN; }
+}
+function lat(t: Target, secs: number): number {
+  const out = run(1, NODE, [SELF, 'latency', t.host, String(t.http), String(secs)]);
+  try { return (JSON.parse(out) as { p99: number }).p99; } catch { console.error(out); return NaN; }
+}
+
+async function waitPort(host: string, port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await new Promise<boolean>((r) => { const s = connect(port, host); s.on('connect', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); })) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const nginx = which('nginx');
-  if (nginx && existsSync('/usr/lib/nginx/modules/ngx_stream_module.so')) {
-    const cfg = join(dir, 'nginx.conf');
-    writeFileSync(cfg, `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.err warn;\nevents { worker_connections 16384; }\nstream {\n` +
-      Object.values(P).map((p) => `  server { listen 127.0.0.1:${p + OFF.nginx} backlog=4096; proxy_pass 127.0.0.1:${p}; }\n`).join('') + '}\n');
-    out.push({ name: 'nginx', cmd: nginx, args: ['-p', dir, '-c', cfg, '-g', 'daemon off;'], off: OFF.nginx });
-  }
-  return out;
+  throw new Error(`${host}:${port} not listening`);
 }
 
 async function main(): Promise<void> {
-  const passes = Number(process.argv[2] ?? 3), secs = Number(process.argv[3] ?? 5);
+  const passes = Number(process.argv[2] ?? 5), secs = Number(process.argv[3] ?? 5);
+  const only = process.env['ONLY']?.split(',');
+  const onlyTargets = process.env['TARGETS']?.split(',');
+  const workers = Number(process.env['WORKERS'] ?? 1);
+  if (!which('wrk')) throw new Error('bench/l4.ts needs wrk (apt-get install wrk)');
   const dir = mkdtempSync(join(tmpdir(), 'portico-l4-'));
-  const procs = [start(1, NODE, [SELF, 'origin']), start(0, NODE, [SELF, 'naive']), start(0, NODE, [SELF, 'portico'])];
-  const peers = peerConfigs(dir);
-  for (const p of peers) procs.push(start(0, p.cmd, p.args));
+  const procs: ChildProcess[] = [];
+  const targets: Target[] = [];
+  const want = (n: string) => !onlyTargets || onlyTargets.includes(n);
   try {
-    await new Promise((r) => setTimeout(r, 1500));
-    const targets = [
-      { name: 'direct', host: '127.0.0.1', off: 0 }, { name: 'portico', host: VIP, off: 0 }, { name: 'node-pipe', host: '127.0.0.1', off: OFF.naive },
-      ...peers.map((p) => ({ name: p.name, host: '127.0.0.1', off: p.off })),
-    ];
-    const tests = [['rr', P.rr, 'req/s'], ['conn', P.conn, 'conn/s'], ['bulk', P.bulk, 'Gbit/s'], ['latency', P.rr, 'p99 ms @1k/s']] as const;
+    const nginx = which('nginx');
+    const stream = existsSync('/usr/lib/nginx/modules/ngx_stream_module.so');
+    if (!nginx) throw new Error('bench/l4.ts needs nginx as the origin');
+    writeFileSync(join(dir, 'origin.conf'), `worker_processes 1;\npid ${dir}/origin.pid;\nerror_log ${dir}/origin.err warn;\nevents { worker_connections 16384; }\n` +
+      `http { access_log off; keepalive_requests 1000000;\n  client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;\n` +
+      `  server { listen 127.0.0.1:${HTTP} backlog=4096; location / { return 200 "ok"; } } }\n`);
+    const origin = start(1, nginx, ['-p', dir, '-c', join(dir, 'origin.conf'), '-g', 'daemon off;', '-e', join(dir, 'origin.start.err')]);
+    procs.push(origin);
+    targets.push({ name: 'direct', host: '127.0.0.1', http: HTTP, bulk: BULK, procs: [origin] });
+    const iperf3 = which('iperf3');
+    if (iperf3) procs.push(start(1, iperf3, ['-s', '-B', '127.0.0.1', '-p', String(BULK)]));
+    const prof = process.env['PROFILE'];
+    // MALLOC: glibc's malloc hands Node's 64 KB read buffers back to the kernel and faults them in again
+    // (12-20k page faults/s in bulk runs); a high trim threshold keeps them. PORTICO_MALLOC=default: without.
+    const malloc = process.env['PORTICO_MALLOC'] === 'default' ? {} : { GLIBC_TUNABLES: MALLOC_TUNABLES };
+    const pw = Array.from({ length: workers }, () => start(0, NODE, [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), SELF, 'portico'], { WORKERS: String(workers), ...malloc }));
+    procs.push(...pw);
+    targets.push({ name: 'portico', host: VIP, http: HTTP, bulk: BULK, procs: pw });
+    const haproxy = which('haproxy');
+    if (haproxy && want('haproxy')) {
+      writeFileSync(join(dir, 'haproxy.cfg'), 'global\n  nbthread 1\n  maxconn 4000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\n' +
+        [HTTP, BULK].map((p) => `listen l${p}\n  bind 127.0.0.1:${p + OFF.haproxy}\n  server o 127.0.0.1:${p}\n`).join(''));
+      const p = start(0, haproxy, ['-db', '-f', join(dir, 'haproxy.cfg')]);
+      procs.push(p);
+      targets.push({ name: 'haproxy', host: '127.0.0.1', http: HTTP + OFF.haproxy, bulk: BULK + OFF.haproxy, procs: [p] });
+    }
+    if (nginx && stream && want('nginx')) {
+      writeFileSync(join(dir, 'nginx.conf'), `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/nginx.err warn;\nevents { worker_connections 16384; }\nstream {\n` +
+        [HTTP, BULK].map((p) => `  server { listen 127.0.0.1:${p + OFF.nginx} backlog=4096; proxy_pass 127.0.0.1:${p}; }\n`).join('') + '}\n');
+      const p = start(0, nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;', '-e', join(dir, 'nginx.start.err')]);
+      procs.push(p);
+      targets.push({ name: 'nginx', host: '127.0.0.1', http: HTTP + OFF.nginx, bulk: BULK + OFF.nginx, procs: [p] });
+    }
+    if (want('pipe')) {
+      const p = start(0, NODE, [SELF, 'pipe']);
+      procs.push(p);
+      targets.push({ name: 'pipe', host: '127.0.0.1', http: HTTP + OFF.pipe, bulk: BULK + OFF.pipe, procs: [p] });
+    }
+    const active = targets.filter((t) => t.name === 'direct' || want(t.name));
+    for (const t of active) await waitPort(t.host, t.http);
+    const tests = [
+      { id: 'rr', unit: 'req/s', fn: (t: Target) => wrk(t, secs, false) },
+      { id: 'conn', unit: 'conn/s', fn: (t: Target) => wrk(t, secs, true) },
+      ...(iperf3 ? [{ id: 'bulk', unit: 'Gbit/s', fn: (t: Target) => iperf(t, secs) }] : []),
+      { id: 'latency', unit: 'p99 ms @1k req/s', fn: (t: Target) => lat(t, Math.min(secs, 5)) },
+    ].filter((t) => !only || only.includes(t.id));
+    // warm-up: lets V8 compile the Node proxies' hot paths before anything is recorded
+    for (const t of active) { wrk(t, 2, false); wrk(t, 1, true); }
     const res = new Map<string, number[]>();
-    for (let pass = 0; pass < passes; pass++) {
-      for (const [test, port] of tests) {
-        for (const t of targets) {
-          const r = await runLoad(test, t.host, port + t.off, test === 'latency' ? Math.min(secs, 3) : secs);
-          const v = test === 'bulk' ? r.rate * 8 / 1e9 : test === 'latency' ? r.p99 : r.rate;
-          const k = `${test}/${t.name}`;
+    for (let pass = 1; pass <= passes; pass++) {
+      const line: string[] = [];
+      for (const test of tests) {
+        for (const t of active) {
+          await new Promise((r) => setTimeout(r, 300));
+          const c0 = cpuTicks(t.procs);
+          const v = test.fn(t);
+          const k = `${test.id}/${t.name}`;
           res.set(k, [...(res.get(k) ?? []), v]);
-          if (r.errors) console.error(`${k}: ${r.errors} errors`);
+          // CPU of the target per unit of work: µs per request/connection, ms per GB for bulk
+          const cpuMs = (cpuTicks(t.procs) - c0) * 10, secsRun = test.id === 'bulk' ? Math.min(secs, 4) : secs;
+          const work = test.id === 'bulk' ? v / 8 * secsRun : v * secsRun / 1000;
+          if (test.id !== 'latency' && work > 0) res.set(`cpu/${k}`, [...(res.get(`cpu/${k}`) ?? []), cpuMs / work]);
+          line.push(`${k}=${v.toFixed(test.id === 'bulk' || test.id === 'latency' ? 2 : 0)}`);
         }
       }
+      console.log(`pass ${pass}/${passes} (load ${(await import('node:os')).loadavg()[0]?.toFixed(2)}): ${line.join(' ')}`);
     }
-    const med = (k: string) => { const v = [...(res.get(k) ?? [])].sort((a, b) => a - b); return v[Math.floor(v.length / 2)] ?? NaN; };
-    console.log(`passes=${passes} seconds=${secs} pin=${process.env['PIN'] !== '0'} (proxies cpu0; origin+load cpu1)`);
-    for (const [test, , unit] of tests) {
-      const row = targets.map((t) => `${t.name}=${med(`${test}/${t.name}`).toFixed(test === 'rr' || test === 'conn' ? 0 : 3)}`).join('  ');
-      const ratios = ['direct', 'node-pipe', 'haproxy', 'nginx'].filter((n) => res.has(`${test}/${n}`))
-        .map((n) => `portico/${n}=${(med(`${test}/portico`) / med(`${test}/${n}`)).toFixed(2)}`).join('  ');
-      console.log(`${test.padEnd(8)} [${unit}] ${row}  |  ${ratios}`);
+    const sorted = (k: string) => [...(res.get(k) ?? [])].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    const med = (k: string) => { const v = sorted(k); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] ?? NaN : ((v[v.length / 2 - 1] ?? 0) + (v[v.length / 2] ?? 0)) / 2) : NaN; };
+    console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} portico workers=${workers} malloc=${process.env['PORTICO_MALLOC'] === 'default' ? 'default' : MALLOC_TUNABLES} (proxies on cpu0; origin + load on cpu1)`);
+    for (const test of tests) {
+      const dp = test.id === 'bulk' || test.id === 'latency' ? 2 : 0;
+      console.log(`${test.id} [${test.unit}]  median (min–max over passes)`);
+      const cpuUnit = test.id === 'bulk' ? 'CPU ms/GB' : 'CPU µs/op';
+      for (const t of active) {
+        const v = sorted(`${test.id}/${t.name}`);
+        const added = test.id === 'latency' && t.name !== 'direct' ? `  added p99 ${(med(`${test.id}/${t.name}`) - med(`${test.id}/direct`)).toFixed(2)} ms` : '';
+        const cpu = test.id !== 'latency' ? `  ${cpuUnit} ${med(`cpu/${test.id}/${t.name}`).toFixed(1)}` : '';
+        console.log(`  ${t.name.padEnd(8)} ${med(`${test.id}/${t.name}`).toFixed(dp).padStart(9)}  (${v[0]?.toFixed(dp)}–${v[v.length - 1]?.toFixed(dp)})${cpu}${added}`);
+      }
+      if (test.id !== 'latency') {
+        const others = active.filter((t) => t.name !== 'portico');
+        console.log(`  rate      ${others.map((t) => `portico/${t.name}=${(med(`${test.id}/portico`) / med(`${test.id}/${t.name}`)).toFixed(2)}`).join('  ')}`);
+        // efficiency: the peer's CPU per unit over Portico's (>1: Portico does the work with less CPU)
+        console.log(`  CPU eff.  ${others.map((t) => `portico/${t.name}=${(med(`cpu/${test.id}/${t.name}`) / med(`cpu/${test.id}/portico`)).toFixed(2)}`).join('  ')}`);
+      }
     }
   } finally {
     for (const p of procs) p.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+if (role === 'portico') await portico();
+else if (role === 'pipe') pipe();
+else if (role === 'latency') await latency(process.argv[3] ?? '', Number(process.argv[4]), Number(process.argv[5]));
+else await main();

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import * as k8s from '@kubernetes/client-node';
 import { clientFor, startPortico, tempDir } from './harness.ts';
 
-describe('serve bootstrap', { timeout: 60_000 }, () => {
+describe('serve bootstrap', { timeout: 120_000 }, () => {
   test('namespaces, kubernetes Service and Endpoints, Node, Lease, kubeconfig, -f manifests', async () => {
     const dataDir = tempDir();
     const p = await startPortico({ dataDir, args: ['-f', 'examples/'] });
@@ -34,8 +34,8 @@ describe('serve bootstrap', { timeout: 60_000 }, () => {
     assert.equal(cfg['current-context'], 'portico');
     assert.equal(cfg.clusters[0].cluster.server, p.url);
 
-    assert.ok(await core.readNamespacedService({ namespace: 'default', name: 'web' }));
-    const manual = await core.readNamespacedEndpoints({ namespace: 'default', name: 'external-db' });
+    assert.ok(await core.readNamespacedService({ namespace: 'default', name: 'echo' }));
+    const manual = await core.readNamespacedEndpoints({ namespace: 'kube-system', name: 'kube-dns' });
     assert.equal(manual.subsets?.[0]?.addresses?.[0]?.ip, '127.0.0.1');
 
     assert.equal(await p.stop('SIGINT'), 0, 'SIGINT stops cleanly with exit code 0');
@@ -46,6 +46,6 @@ describe('serve bootstrap', { timeout: 60_000 }, () => {
     assert.equal(svc2.spec?.ports?.[0]?.targetPort, again.port, 'targetPort follows the new API port');
     const ep2 = await core2.readNamespacedEndpoints({ namespace: 'default', name: 'kubernetes' });
     assert.equal(ep2.subsets?.[0]?.ports?.[0]?.port, again.port);
-    assert.match(again.logs(), /"result":"service\/web unchanged"/);
+    assert.match(again.logs(), /"result":"service\/echo unchanged"/);
   });
 });

@@ -1,6 +1,8 @@
-// The e2e harness: startPortico spawns `portico serve` on 127.0.0.1:0 with a temporary data dir, waits
-// (bounded) for its listening line, and hands back kubectl and client-node helpers. Every started
-// server is killed and every temp dir removed in an `after` hook, even when a test fails midway.
+// The e2e harness: startPortico spawns `portico serve` on 127.0.0.1:0 with a temporary data dir (its
+// cluster DNS on a free port, forwarding nowhere), waits (bounded) for its listening line, and hands back
+// kubectl and client-node helpers. Every started server is killed and every temp dir removed in an
+// `after` hook, even when a test fails midway.
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +22,8 @@ export interface ExecOptions { stdin?: string; timeoutMs?: number; env?: NodeJS.
 export interface Portico {
   url: string;
   port: number;
+  pid: number;                         // the serve process
+  dns?: { host: string; port: number };  // where its DNS server listens (absent with --disable-dns)
   kubeconfig: string;
   dataDir: string;
   logs(): string;                      // the server's stderr so far
@@ -72,22 +76,45 @@ export function exec(cmd: string, args: readonly string[], o: ExecOptions = {}):
 }
 
 const LISTENING = /portico: API listening on (http:\/\/[^\s]+) \(kubeconfig: ([^)]+)\)/;
+// START_TIMEOUT_MS bounds a start: loading the modules alone takes 8 s on two cores shared by many agents.
+const START_TIMEOUT_MS = 60_000;
+const DNS_LISTENING = /portico: DNS listening on \[?([^\s\]]+?)\]?:(\d+) /;
+
+// SHARED_PORT_DEFAULTS keep every server off fixed shared ports: the cluster DNS picks a free port (serve
+// prints it; Portico.dns has it) and never forwards to a real upstream. A test's own args come later and win.
+const SHARED_PORT_DEFAULTS = ['--dns-addr', '127.0.0.1:0', '--dns-upstream', 'none'];
+
+// isolationArgs keep parallel servers' data planes apart. Pods get a /24 of their own, derived from the
+// data dir (a restart on the same dir keeps its pod addresses). The service proxy binds every ClusterIP,
+// and servers on the default service CIDR share `kubernetes` at .1 and kube-dns at .10, so it runs only
+// for tests that chose their own --service-cidr.
+function isolationArgs(args: readonly string[], dataDir: string): string[] {
+  const out: string[] = [];
+  if (!args.includes('--pod-cidr')) {
+    const h = createHash('sha256').update(dataDir).digest();
+    out.push('--pod-cidr', `127.${220 + ((h[0] ?? 0) % 12)}.${h[1] ?? 0}.0/24`);
+  }
+  if (!args.includes('--service-cidr')) out.push('--disable-proxy');
+  return out;
+}
 
 // startPortico starts a server; dataDir reuses a directory (restart after a crash), args are extra flags.
 export async function startPortico(o: { args?: string[]; dataDir?: string; timeoutMs?: number } = {}): Promise<Portico> {
   const dataDir = o.dataDir ?? tempDir();
-  const child = spawn(NODE, [PORTICO, 'serve', '--api-addr', '127.0.0.1:0', '--data-dir', dataDir, '--node-name', 'portico-test', ...(o.args ?? [])], {
+  const child = spawn(NODE, [PORTICO, 'serve', '--api-addr', '127.0.0.1:0', '--data-dir', dataDir, '--node-name', 'portico-test', ...SHARED_PORT_DEFAULTS, ...isolationArgs(o.args ?? [], dataDir), ...(o.args ?? [])], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' },
   });
   children.add(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  let stdout = '';
   const m = await new Promise<RegExpExecArray>((res, rej) => {
     let out = '';
-    const t = setTimeout(() => fail(`portico serve did not start within ${o.timeoutMs ?? 20_000} ms`), o.timeoutMs ?? 20_000);
+    const t = setTimeout(() => fail(`portico serve did not start within ${o.timeoutMs ?? START_TIMEOUT_MS} ms`), o.timeoutMs ?? START_TIMEOUT_MS);
     function fail(why: string) { clearTimeout(t); child.kill('SIGKILL'); rej(new Error(`${why}\nstdout: ${out}\nstderr: ${stderr.slice(-4000)}`)); }
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
+      stdout = out;
       const hit = LISTENING.exec(out);
       if (hit) { clearTimeout(t); res(hit); }
     });
@@ -96,8 +123,10 @@ export async function startPortico(o: { args?: string[]; dataDir?: string; timeo
   const url = m[1] ?? '';
   const kubeconfig = resolve(ROOT, m[2] ?? '');
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dataDir };
+  const dns = DNS_LISTENING.exec(stdout);
   return {
-    url, port: Number(new URL(url).port), kubeconfig, dataDir,
+    url, port: Number(new URL(url).port), kubeconfig, dataDir, pid: child.pid ?? 0,
+    ...(dns ? { dns: { host: dns[1] ?? '', port: Number(dns[2]) } } : {}),
     logs: () => stderr,
     kubectl: (args, eo = {}) => exec(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env, ...eo }),
     portico: (args, eo = {}) => exec(NODE, [PORTICO, ...args], { env, ...eo }),

@@ -3,6 +3,7 @@
 import type { ResourceInfo } from '../api/scheme.ts';
 import { byKind } from '../api/scheme.ts';
 import type { KubeObject } from '../api/types.ts';
+import { humanDuration } from '../api/printers/index.ts';
 import type { HttpObjectClient } from './http-client.ts';
 import { LAST_APPLIED } from './apply.ts';
 import { alignBlocks, alignColumns } from './table-print.ts';
@@ -18,7 +19,7 @@ export function describeText(info: ResourceInfo, obj: KubeObject, events: KubeOb
   if (info.namespaced) pairs.push(['Namespace:', m.namespace ?? '']);
   pairs.push(...mapLines('Labels:', m.labels), ...mapLines('Annotations:', withoutLastApplied(m.annotations)));
   pairs.push(...(BODIES.get(info.kind) ?? genericBody)(obj, endpoints));
-  pairs.push(['Events:', events.length === 0 ? '<none>' : '']);
+  pairs.push(events.length === 0 ? ['Events:', '<none>'] : ['Events:']);
   let text = alignBlocks(pairs, 0, 2).join('\n') + '\n';
   if (events.length > 0) text += eventLines(events);
   return text;
@@ -98,9 +99,19 @@ function eventLines(events: KubeObject[]): string {
   const rows = [['  Type', 'Reason', 'Age', 'From', 'Message'], ['  ----', '------', '----', '----', '-------']];
   for (const e of events) {
     const src = (e['source'] ?? {}) as Json;
-    rows.push([`  ${String(e['type'] ?? '')}`, String(e['reason'] ?? ''), '', String(src['component'] ?? e['reportingComponent'] ?? ''), String(e['message'] ?? '')]);
+    rows.push([`  ${String(e['type'] ?? '')}`, String(e['reason'] ?? ''), eventAge(e, Date.now()), String(src['component'] ?? e['reportingComponent'] ?? ''), String(e['message'] ?? '').trim()]);
   }
   return alignColumns(rows, 0, 2).join('\n') + '\n';
+}
+
+// eventAge is kubectl's Age cell: since the first time, with "(xN over ...)" for repeated events.
+function eventAge(e: KubeObject, now: number): string {
+  const since = (ts: unknown) => { const t = typeof ts === 'string' ? Date.parse(ts) : NaN; return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t); };
+  const first = since(e['eventTime'] ?? e['firstTimestamp']);
+  const series = e['series'] as { count?: number; lastObservedTime?: string } | undefined;
+  if (series) return `${since(series.lastObservedTime)} (x${series.count ?? 0} over ${first})`;
+  const count = Number(e['count'] ?? 0);
+  return count > 1 ? `${since(e['lastTimestamp'])} (x${count} over ${first})` : first;
 }
 
 // runDescribe fetches the object, its Endpoints (for a Service) and its Events, and prints them.

@@ -1,4 +1,4 @@
-// main is the `portico` command: serve, apply, get, describe, delete, version. It returns the exit code;
+// main is the `portico` command: serve, apply, get, describe, delete, logs, version. It returns the exit code;
 // every user-facing failure is one "error: ..." line on stderr and exit code 1.
 import { isApiError } from '../lib/errors.ts';
 import { applyAll } from './apply-command.ts';
@@ -9,6 +9,7 @@ import { deleteByFile, deleteByName } from './delete-command.ts';
 import { runDescribe } from './describe-command.ts';
 import { parseGetTargets, runGet } from './get-command.ts';
 import { HttpObjectClient } from './http-client.ts';
+import { runLogs } from './logs-command.ts';
 import { defaultKubeconfigPath, readKubeTarget } from './kubeconfig.ts';
 import { CliError, resolveResource } from './resources.ts';
 
@@ -28,6 +29,7 @@ const USAGE = `Usage: portico COMMAND [flags]
   get TYPE[/NAME] [NAME...]  list objects (-n NS | -A, -o wide|yaml|json|name, -l selector)
   describe TYPE NAME         show one object in detail
   delete TYPE NAME | -f PATH delete objects
+  logs POD [-c C] [-f] [-p]  print a pod's log (--tail N, --since 5m, --timestamps)
   version                    print the version
 Global flags: --kubeconfig PATH (default $KUBECONFIG, else .portico/kubeconfig), --server URL`;
 
@@ -90,6 +92,7 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
   try {
     if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') { io.out(USAGE + '\n'); return cmd === undefined ? 1 : 0; }
     if (cmd === 'version') { io.out(`portico version ${VERSION}\n`); return 0; }
+    if (cmd === 'logs') return await runLogs(rest, io.out);
     if (cmd === 'serve') return await (await import('./serve-command.ts')).serveCommand(rest, io.out); // lazy: clients need no server stack
     const run = COMMANDS[cmd];
     if (!run) throw new CliError(`unknown command "${cmd}" for "portico"\n${USAGE}`);

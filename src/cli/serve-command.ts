@@ -1,24 +1,43 @@
 // serveCommand is `portico serve`: flags → ServeOptions, then run until SIGINT/SIGTERM.
 import { isIP } from 'node:net';
-import { serve, SERVE_DEFAULTS } from '../agents/serve.ts';
+import { ListenError, serve, SERVE_DEFAULTS } from '../agents/serve.ts';
 import type { ServeOptions } from '../agents/serve.ts';
-import { flag, flagAll, parseArgs } from './args.ts';
-import type { FlagSpec } from './args.ts';
+import type { Upstream } from '../dns/index.ts';
+import { flag, flagAll, flagBool, parseArgs } from './args.ts';
+import type { FlagSpec, ParsedArgs } from './args.ts';
 import { CliError } from './resources.ts';
 
 const SPECS: FlagSpec[] = [
   { names: ['--data-dir'] }, { names: ['--api-addr'] }, { names: ['--service-cidr'] }, { names: ['--node-port-range'] },
   { names: ['--cluster-domain'] }, { names: ['--node-ip'] }, { names: ['--node-name'] }, { names: ['--pod-cidr'] }, { names: ['--log-level'] },
   { names: ['-f', '--filename'], repeatable: true },
+  { names: ['--dns-addr'] }, { names: ['--dns-upstream'] }, { names: ['--proxy-mode'] },
+  { names: ['--disable-proxy'], boolean: true }, { names: ['--disable-dns'], boolean: true },
 ];
 
-// parseHostPort reads "127.0.0.1:6443" or "[::1]:6443".
-export function parseHostPort(addr: string): { host: string; port: number } {
+const PROXY_MODES = ['userspace'] as const;
+
+// parseHostPort reads "127.0.0.1:6443" or "[::1]:6443"; flagName names the flag in the error.
+export function parseHostPort(addr: string, flagName = '--api-addr'): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr);
   const host = m?.[1] ?? m?.[2];
   const port = Number(m?.[3]);
-  if (!host || !Number.isInteger(port) || port > 65535) throw new CliError(`invalid --api-addr "${addr}": want HOST:PORT`);
+  if (!host || !Number.isInteger(port) || port > 65535) throw new CliError(`invalid ${flagName} "${addr}": want HOST:PORT`);
   return { host, port };
+}
+
+// parseUpstreams reads --dns-upstream: "none" (or empty) forwards nowhere, else a comma list of IP[:PORT]
+// ("[::1]:53" for IPv6 with a port), port 53 by default.
+export function parseUpstreams(text: string): Upstream[] {
+  if (text.trim() === '' || text.trim() === 'none') return [];
+  return text.split(',').map((part) => {
+    const t = part.trim();
+    const m = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d+)$/.exec(t);
+    const host = m ? (m[1] ?? m[2] ?? '') : t;
+    const port = m ? Number(m[3]) : 53;
+    if (!isIP(host) || !(port >= 1 && port <= 65535)) throw new CliError(`invalid --dns-upstream "${text}": want IP[:PORT],... or none`);
+    return { host, port };
+  });
 }
 
 // parsePortRange reads "30000-32767" into base and size.
@@ -47,7 +66,25 @@ export function serveOptions(argv: readonly string[]): ServeOptions {
     podCIDR: flag(p, 'pod-cidr') ?? SERVE_DEFAULTS.podCIDR ?? '127.244.0.0/16',
     manifests: flagAll(p, 'filename'),
     logLevel: flag(p, 'log-level') ?? SERVE_DEFAULTS.logLevel,
+    ...dnsOptions(p),
+    ...proxyOptions(p),
   };
+}
+
+function dnsOptions(p: ParsedArgs): Pick<ServeOptions, 'dns'> {
+  const addrText = flag(p, 'dns-addr');
+  const upstreamText = flag(p, 'dns-upstream');
+  const addr = addrText === undefined ? SERVE_DEFAULTS.dns ?? { host: '127.0.0.1', port: 10053 } : parseHostPort(addrText, '--dns-addr');
+  if (addrText !== undefined && !isIP(addr.host)) throw new CliError(`invalid --dns-addr "${addrText}": the host must be an IP address`);
+  const upstreams = upstreamText === undefined ? undefined : parseUpstreams(upstreamText);
+  if (flagBool(p, 'disable-dns')) return {};
+  return { dns: { host: addr.host, port: addr.port, ...(upstreams ? { upstreams } : {}) } };
+}
+
+function proxyOptions(p: ParsedArgs): Pick<ServeOptions, 'proxy'> {
+  const mode = flag(p, 'proxy-mode') ?? 'userspace';
+  if (!PROXY_MODES.some((m) => m === mode)) throw new CliError(`invalid --proxy-mode "${mode}": only ${PROXY_MODES.join(', ')} is supported`);
+  return flagBool(p, 'disable-proxy') ? {} : { proxy: { mode: 'userspace' } };
 }
 
 // serveCommand runs Portico in the foreground; it resolves (exit code 0) once a signal stopped it.
@@ -63,10 +100,25 @@ export async function serveCommand(argv: readonly string[], out: (line: string) 
   } catch (e) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (e instanceof ListenError) throw new CliError(`cannot listen on ${e.address} (${e.flag}): ${describeCode(e.code)}`);
     if ((e as { code?: string }).code === 'EADDRINUSE') throw new CliError(`cannot listen on ${opts.apiHost}:${opts.apiPort}: address already in use`);
     throw e;
+  }
+  // The DNS line comes first: a reader waiting for the API line has both once it sees it.
+  if (running.dns) {
+    const host = running.dns.host.includes(':') ? `[${running.dns.host}]` : running.dns.host;
+    out(`portico: DNS listening on ${host}:${running.dns.port} (udp+tcp, zone ${opts.clusterDomain})\n`);
   }
   out(`portico: API listening on ${running.url} (kubeconfig: ${running.kubeconfig})\n`);
   await running.done;
   return 0;
 }
+
+// LISTEN_ERRORS words the bind errors a user can fix.
+const LISTEN_ERRORS = new Map([
+  ['EADDRINUSE', 'address already in use'],
+  ['EACCES', 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)'],
+  ['EADDRNOTAVAIL', 'address not available on this host'],
+]);
+
+function describeCode(code: string): string { return LISTEN_ERRORS.get(code) ?? code; }

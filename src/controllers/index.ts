@@ -15,6 +15,8 @@ import { NamespaceController } from './namespace/namespace-controller.ts';
 import { INFO } from './shared/types.ts';
 import { DeploymentController } from './workloads/deployment/deployment-controller.ts';
 import { ReplicaSetController } from './workloads/replicaset/replicaset-controller.ts';
+import { DaemonSetController } from './workloads/daemonset/daemonset-controller.ts';
+import { newReplicationControllerController } from './workloads/replicationcontroller/replication-controller.ts';
 import { WORKLOADS } from './workloads/workload-util.ts';
 import type { EndpointSlice, Endpoints, Namespace, Pod, Service } from './shared/types.ts';
 
@@ -30,6 +32,8 @@ export { GarbageCollector } from './gc/garbage-collector.ts';
 export { NamespaceController } from './namespace/namespace-controller.ts';
 export { DeploymentController } from './workloads/deployment/deployment-controller.ts';
 export { ReplicaSetController } from './workloads/replicaset/replicaset-controller.ts';
+export { DaemonSetController } from './workloads/daemonset/daemonset-controller.ts';
+export { newReplicationControllerController } from './workloads/replicationcontroller/replication-controller.ts';
 
 export interface StartControllersOptions {
   source: Source;
@@ -74,7 +78,8 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
       source, namespaces: get<Namespace>(INFO.namespaces), resources: collectedResources(), informers: [...informers.values()], onError,
     }),
     new ReplicaSetController({ source, info: WORKLOADS.replicaSets, owners: get(WORKLOADS.replicaSets), pods: get(WORKLOADS.pods), onError }),
-    new ReplicaSetController({ source, info: WORKLOADS.replicationControllers, owners: get(WORKLOADS.replicationControllers), pods: get(WORKLOADS.pods), onError }),
+    newReplicationControllerController({ source, replicationControllers: get(WORKLOADS.replicationControllers), pods: get(WORKLOADS.pods), onError }),
+    new DaemonSetController({ source, daemonSets: get(WORKLOADS.daemonSets), nodes: get(WORKLOADS.nodes), pods: get(WORKLOADS.pods), onError }),
     new DeploymentController({ source, deployments: get(WORKLOADS.deployments), replicaSets: get(WORKLOADS.replicaSets), onError }),
   ];
   const runs = [...[...informers.values()].map((i) => i.run(signal)), ...controllers.map((c) => c.run(signal))];

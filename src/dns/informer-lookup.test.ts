@@ -56,3 +56,28 @@ test('Services and EndpointSlices written through the API resolve within 100 ms'
     await Promise.all(runs);
   }
 });
+
+test('a periodic resync (the same objects redelivered) does not trigger a recompile', async () => {
+  assert.ok(svcInfo && sliceInfo);
+  const src = new FakeSource();
+  await src.create(svcInfo, { apiVersion: 'v1', kind: 'Service', ...clusterIPService('default', 'kubernetes', ['10.96.0.1']) } as KubeObject);
+  const services = new Informer({ source: src, info: svcInfo, resyncMs: 10 });
+  const slices = new Informer({ source: src, info: sliceInfo, resyncMs: 10 });
+  const ac = new AbortController();
+  const lookup = new InformerLookup({ services, slices, signal: ac.signal });
+  const runs = [services.run(ac.signal), slices.run(ac.signal)];
+  try {
+    await until(async () => lookup.hasSynced(), 2000);
+    await new Promise((r) => setTimeout(r, 30));
+    let changes = 0;
+    const off = lookup.onChange(() => { changes++; });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(changes, 0, 'resyncs of unchanged objects');
+    await src.create(svcInfo, { apiVersion: 'v1', kind: 'Service', ...clusterIPService('default', 'web', ['10.96.0.2']) } as KubeObject);
+    assert.ok(await until(async () => changes > 0, 2000) < Infinity, 'a real change still notifies');
+    off();
+  } finally {
+    ac.abort();
+    await Promise.all(runs);
+  }
+});

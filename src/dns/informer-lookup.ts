@@ -34,7 +34,8 @@ export class InformerLookup implements DnsLookup {
     }
     const notify = () => { for (const cb of this.#listeners) cb(); };
     for (const inf of [this.#services, this.#slices]) {
-      inf.addEventHandler({ onAdd: notify, onUpdate: notify, onDelete: notify });
+      // a periodic resync redelivers the same object (prev === cur): nothing changed, nothing to rebuild
+      inf.addEventHandler({ onAdd: notify, onUpdate: (prev, cur) => { if (prev !== cur) notify(); }, onDelete: notify });
       void inf.whenSynced(o.signal).then(notify);
     }
   }

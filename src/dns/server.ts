@@ -89,6 +89,16 @@ export async function createDnsServer(o: DnsServerOptions): Promise<DnsServer> {
 }
 
 const MAX_TCP = 0xffff;
+// SOCKET_BUFFER is the UDP socket's receive and send buffer: room for thousands of queued queries, so a burst
+// (or a GC pause) is absorbed instead of dropped. The kernel caps it at net.core.[rw]mem_max.
+const SOCKET_BUFFER = 4 << 20;
+
+// literalLookup is the UDP socket's address lookup. Replies go only to rinfo.address, an IP literal, so
+// there is nothing to resolve; dgram's default lookup would still defer every send by a process.nextTick.
+function literalLookup(family: 4 | 6): dgram.SocketOptions['lookup'] {
+  const lookup = (address: string, _o: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, address, family);
+  return lookup as dgram.SocketOptions['lookup'];
+}
 
 // buildChain assembles kubernetes → cache → forward (the last two only when there are upstreams).
 function buildChain(o: DnsServerOptions, zone: string, runner: SnapshotRunner, metrics: DnsMetrics): { handler: Handler; forwarder: Forwarder | undefined; ra: boolean } {
@@ -141,7 +151,9 @@ function makeServe(handler: Handler, m: DnsMetrics, ra: boolean, onError?: (err:
 // the UDP socket a port that TCP cannot have).
 async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    const family = net.isIPv6(host) ? 6 : 4;
+    const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup(family),
+      recvBufferSize: SOCKET_BUFFER, sendBufferSize: SOCKET_BUFFER });
     await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(port, host, () => { udp.off('error', reject); resolve(); }); });
     const bound = udp.address().port;
     const tcp = net.createServer();

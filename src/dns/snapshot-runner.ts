@@ -1,11 +1,21 @@
 // SnapshotRunner keeps the current Snapshot: a change recorded by the lookup schedules one recompile
 // (bursts coalesce), at most once per minIntervalMs; the new Snapshot replaces the old in one assignment.
+// A recompile reuses the fragment of every Service whose Service and EndpointSlice objects are the same
+// objects as last time, so its cost is a Map insert per name plus the compile of what changed.
 // Nothing is compiled before the lookup has synced: a partial view would answer NXDOMAIN for names
 // that exist.
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { DnsLookup } from './lookup.ts';
-import { buildSnapshot } from './snapshot.ts';
-import type { Snapshot } from './snapshot.ts';
-import { compileZone } from './zone.ts';
+import { assemble, fragmentOf } from './snapshot.ts';
+import type { Fragment, Snapshot } from './snapshot.ts';
+import { nameKey } from './wire.ts';
+import { apexRecords, compileService, needsSlices } from './zone.ts';
+
+// Compiled is one Service's fragment with the objects it was compiled from. Cached objects are
+// replaced, never modified, on change, so identity says whether the fragment is still good.
+interface Compiled { svc: V1Service; slices: readonly V1EndpointSlice[]; fragment: Fragment | undefined }
+
+const NO_SLICES: readonly V1EndpointSlice[] = [];
 
 export interface SnapshotRunnerOptions {
   lookup: DnsLookup;
@@ -28,6 +38,7 @@ export class SnapshotRunner {
   readonly #unsubscribe: () => void;
   readonly #waiters: (() => void)[] = [];
   #generation = 0;
+  #compiled = new Map<string, Compiled>();
 
   constructor(o: SnapshotRunnerOptions) {
     if (!o.lookup) throw new TypeError('SnapshotRunner: lookup is required');
@@ -68,13 +79,33 @@ export class SnapshotRunner {
     this.#lastRun = this.#now();
     try {
       const serial = Math.floor(Date.now() / 1000) >>> 0;
-      const records = compileZone(this.#o.lookup, { zone: this.#o.zone, ttl: this.#o.ttl, serial });
-      this.#current = buildSnapshot(records, this.#o.zone, this.#o.ttl);
+      this.#current = this.#build(serial);
       this.#generation++;
       for (const w of this.#waiters.splice(0)) w();
     } catch (err) {
       this.#o.onError?.(err);
     }
+  }
+
+  #build(serial: number): Snapshot {
+    const { zone, ttl, lookup } = this.#o;
+    const zoneKey = nameKey(zone);
+    const apex = apexRecords({ zone, ttl, serial });
+    const fragments = [fragmentOf(apex, zoneKey)];
+    const next = new Map<string, Compiled>();
+    for (const svc of lookup.services()) {
+      const ns = svc.metadata?.namespace;
+      const name = svc.metadata?.name;
+      if (!ns || !name) continue;
+      const key = `${ns}/${name}`;
+      const slices = needsSlices(svc) ? lookup.slicesFor(ns, name) : NO_SLICES;
+      const prev = this.#compiled.get(key);
+      const c = prev && prev.svc === svc && sameItems(prev.slices, slices) ? prev : compile(svc, slices, zone, ttl, zoneKey);
+      next.set(key, c);
+      if (c.fragment) fragments.push(c.fragment);
+    }
+    this.#compiled = next;
+    return assemble(zone, ttl, apex.soa, fragments);
   }
 
   // stop cancels pending work and unsubscribes from the lookup.
@@ -85,4 +116,15 @@ export class SnapshotRunner {
     this.#unsubscribe();
     for (const w of this.#waiters.splice(0)) w();
   }
+}
+
+function compile(svc: V1Service, slices: readonly V1EndpointSlice[], zone: string, ttl: number, zoneKey: string): Compiled {
+  const records = compileService(svc, slices, { zone, ttl });
+  return { svc, slices: [...slices], fragment: records && fragmentOf(records, zoneKey) };
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
-// Snapshot is the compiled, immutable form of the zone the data path reads: for every owner name, the
-// encoded bytes of every answer after the question, so a query costs one Map lookup and a copy.
+// Snapshot is the compiled form of the zone the data path reads: every owner name with its records and,
+// once asked, the encoded bytes of each answer after the question, so a query costs a Map lookup and a copy.
 // A new Snapshot is built on every change and swapped in whole (see SnapshotRunner).
 import { RCODE, TYPE } from './records.ts';
 import type { Rr } from './records.ts';
@@ -18,36 +18,65 @@ export interface Prebuilt {
   body: Buffer;
 }
 
-// NameEntry is one existing owner name: its answers by qtype, the NODATA answer for the other types,
-// and, for a CNAME owner (ExternalName), the single answer every type gets.
+// NameEntry is one existing owner name with its records by type code. Answers are encoded on the first
+// query of each (name, type) and memoized in answers, so a rebuild encodes nothing and a repeated query
+// costs one Map lookup (see Snapshot.answer). Entries hold no snapshot-wide data (the SOA serial lives in
+// the Snapshot), so an unchanged Service's entries, memos included, are carried into the next Snapshot.
 export interface NameEntry {
-  types: Map<number, Prebuilt>;
-  nodata: Prebuilt;
-  cname?: { answer: Prebuilt; target: string };
-  records: Map<number, Rr[]>;
+  key: string;                     // nameKey(name)
+  name: string;
+  records: ReadonlyMap<number, Rr[]>; // empty for an empty non-terminal
+  additional: Rr[] | undefined;    // addresses of SRV targets
+  answers: Map<number, Prebuilt>;
+  cname: string | undefined;       // a CNAME owner (ExternalName): other types chase this target
 }
 
+// Fragment is the compiled form of one Service (or of the apex): its owner entries, and the empty
+// non-terminals above them, to be added when no owner claims those names.
+export interface Fragment {
+  entries: NameEntry[];
+  ents: NameEntry[];
+}
+
+// Snapshot is immutable as far as anyone can observe: the memoized encodings are its only writes, and
+// they are a pure function of the records.
 export class Snapshot {
   readonly zone: string;
   readonly zoneKey: string;
+  readonly podKey: string;  // nameKey(pod.<zone>), kept so NXDOMAIN checks build no strings
   readonly ttl: number;
   readonly names: ReadonlyMap<string, NameEntry>;
   readonly soa: Rr;
-  // nxdomain is the NXDOMAIN answer for any name of the zone (its SOA owner is written uncompressed).
+  // nxdomain and nodata are the negative answers for any name (the SOA owner written uncompressed).
   readonly nxdomain: Prebuilt;
+  readonly nodata: Prebuilt;
 
   constructor(zone: string, ttl: number, names: ReadonlyMap<string, NameEntry>, soa: Rr) {
     this.zone = zone;
     this.zoneKey = nameKey(zone);
+    this.podKey = nameKey(`pod.${zone}`);
     this.ttl = ttl;
     this.names = names;
     this.soa = soa;
-    this.nxdomain = negative(RCODE.NXDOMAIN, soa, null);
+    this.nxdomain = negative(RCODE.NXDOMAIN, soa);
+    this.nodata = negative(RCODE.NOERROR, soa);
   }
 
   // inZone reports whether key (a nameKey) is the zone apex or a name below it.
   inZone(key: string): boolean {
     return isSubKey(key, this.zoneKey);
+  }
+
+  // answer is the Prebuilt answer of entry for qtype: its records, or NODATA. Only types with records
+  // are memoized (a client cycling through 65536 types must not grow the map).
+  answer(entry: NameEntry, qtype: number): Prebuilt {
+    const memo = entry.answers.get(qtype);
+    if (memo) return memo;
+    const rrs = entry.records.get(qtype);
+    if (!rrs) return this.nodata;
+    const p = encode(entry.name, qtype, rrs, [], qtype === TYPE.SRV ? entry.additional ?? [] : []);
+    entry.answers.set(qtype, p);
+    return p;
   }
 }
 
@@ -60,35 +89,55 @@ export function isSubKey(key: string, suffix: string): boolean {
   return i === stop;
 }
 
-// buildSnapshot encodes every answer of records; names between the apex and an owner name (empty
-// non-terminals such as svc.<zone> or <ns>.svc.<zone>) exist and answer NODATA.
-export function buildSnapshot(records: Records, zone: string, ttl: number): Snapshot {
-  const names = new Map<string, NameEntry>();
-  const zoneKey = nameKey(zone);
+// fragmentOf turns records into entries keyed by wire name, plus the empty non-terminals between the
+// zone apex and each owner in the zone (svc.<zone>, <ns>.svc.<zone>, _tcp.<svc>…), which answer NODATA.
+export function fragmentOf(records: Pick<Records, 'byName' | 'additional'>, zoneKey: string): Fragment {
+  const f: Fragment = { entries: [], ents: [] };
+  const seen = new Set<string>();
   for (const [name, types] of records.byName) {
     const key = nameKey(name);
-    names.set(key, buildEntry(name, types, records));
-    if (isSubKey(key, zoneKey)) addEmptyNonTerminals(names, key, zoneKey, records.soa);
+    const cname = types.get(TYPE.CNAME)?.[0];
+    f.entries.push({ key, name, records: types, additional: records.additional.get(name), answers: new Map(), cname: cname?.type === 'CNAME' ? cname.target : undefined });
+    seen.add(key);
   }
-  return new Snapshot(zone, ttl, names, records.soa);
+  for (const e of f.entries) {
+    if (!isSubKey(e.key, zoneKey)) continue;
+    for (let k = e.key; k.length > zoneKey.length;) {
+      k = k.slice(k.charCodeAt(0) + 1);
+      if (seen.has(k)) break;
+      seen.add(k);
+      f.ents.push({ key: k, name: keyName(k), records: NO_RECORDS, additional: undefined, answers: new Map(), cname: undefined });
+    }
+  }
+  return f;
 }
 
-function addEmptyNonTerminals(names: Map<string, NameEntry>, key: string, zoneKey: string, soa: Rr): void {
-  let k = key;
-  while (k.length > zoneKey.length) {
-    k = k.slice(k.charCodeAt(0) + 1);
-    if (names.has(k)) continue;
-    const name = keyName(k);
-    names.set(k, { types: new Map(), records: new Map(), nodata: negative(RCODE.NOERROR, soa, name) });
+const NO_RECORDS: ReadonlyMap<number, Rr[]> = new Map();
+
+// assemble builds a Snapshot from fragments: owners first (two fragments owning one name, such as the
+// PTR of a pod behind two headless Services, are merged), then the empty non-terminals nobody owns.
+export function assemble(zone: string, ttl: number, soa: Rr, fragments: Iterable<Fragment>): Snapshot {
+  const names = new Map<string, NameEntry>();
+  for (const f of fragments) {
+    for (const e of f.entries) {
+      const prev = names.get(e.key);
+      names.set(e.key, prev ? merge(prev, e) : e);
+    }
   }
+  for (const f of fragments) for (const e of f.ents) if (!names.has(e.key)) names.set(e.key, e);
+  return new Snapshot(zone, ttl, names, soa);
 }
 
-function buildEntry(name: string, types: Map<number, Rr[]>, records: Records): NameEntry {
-  const entry: NameEntry = { types: new Map(), records: types, nodata: negative(RCODE.NOERROR, records.soa, name) };
-  const cname = types.get(TYPE.CNAME)?.[0];
-  if (cname && cname.type === 'CNAME') entry.cname = { answer: encode(name, TYPE.CNAME, [cname], [], []), target: cname.target };
-  for (const [type, rrs] of types) entry.types.set(type, encode(name, type, rrs, [], type === TYPE.SRV ? records.additional.get(name) ?? [] : []));
-  return entry;
+function merge(a: NameEntry, b: NameEntry): NameEntry {
+  const records = new Map(a.records);
+  for (const [t, rrs] of b.records) records.set(t, [...(records.get(t) ?? []), ...rrs]);
+  const additional = a.additional || b.additional ? [...(a.additional ?? []), ...(b.additional ?? [])] : undefined;
+  return { key: a.key, name: a.name, records, additional, answers: new Map(), cname: a.cname ?? b.cname };
+}
+
+// buildSnapshot is assemble over one set of records (the whole zone at once).
+export function buildSnapshot(records: Records, zone: string, ttl: number): Snapshot {
+  return assemble(zone, ttl, records.soa, [fragmentOf(records, nameKey(zone))]);
 }
 
 // encode builds a Prebuilt for (qname, qtype) by encoding a whole response and cutting off its head.
@@ -105,10 +154,9 @@ export function encode(qname: string, qtype: number, an: Rr[], ns: Rr[], ar: Rr[
   return { rcode, an: an.length, ns: ns.length, ar: ar.length, body: Buffer.from(w.finish().subarray(start)) };
 }
 
-// negative is an NXDOMAIN or NODATA answer: the zone SOA in the authority section (RFC 2308). With
-// qname null the SOA is encoded uncompressed, so the body fits after any question.
-export function negative(rcode: number, soa: Rr, qname: string | null): Prebuilt {
-  if (qname !== null) return encode(qname, 0, [], [soa], [], rcode);
+// negative is an NXDOMAIN or NODATA answer: the zone SOA in the authority section (RFC 2308), its owner
+// written uncompressed so the same body fits after any question.
+export function negative(rcode: number, soa: Rr): Prebuilt {
   const w = new Writer(128, false);
   w.rr(soa);
   return { rcode, an: 0, ns: 1, ar: 0, body: Buffer.from(w.finish()) };

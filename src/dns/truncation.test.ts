@@ -18,6 +18,8 @@ describe('a headless Service with 200 endpoints', { skip: !hasDig() && 'dig not 
     const eps = Array.from({ length: N }, (_, i) => ({ ip: `10.244.${i >> 8}.${(i & 0xff) + 1}` }));
     l.upsertSlice(slice('default', 'big', 'big-1', eps.slice(0, 100), [{ name: 'web', port: 80 }]));
     l.upsertSlice(slice('default', 'big', 'big-2', eps.slice(100), [{ name: 'web', port: 80 }]));
+    l.upsertService(headlessService('default', 'twenty'));
+    l.upsertSlice(slice('default', 'twenty', 'twenty-1', Array.from({ length: 20 }, (_, i) => ({ ip: `10.246.0.${i + 1}` }))));
     l.upsertService(headlessService('default', 'ten'));
     l.upsertSlice(slice('default', 'ten', 'ten-1', Array.from({ length: 40 }, (_, i) => ({ ip: `10.245.0.${i + 1}` }))));
     server = await createDnsServer({ lookup: l, port: 0, upstreams: [] });
@@ -54,5 +56,13 @@ describe('a headless Service with 200 endpoints', { skip: !hasDig() && 'dig not 
     assert.equal(big.answer.length, 40);
     const small = await dig(server.address.port, 'ten.default.svc.cluster.local', 'A', ['+ignore', '+noedns']);
     assert.equal(small.flags.includes('tc'), true);
+    const edns600 = await dig(server.address.port, 'ten.default.svc.cluster.local', 'A', ['+ignore', '+bufsize=600']);
+    assert.equal(edns600.flags.includes('tc'), true, 'the client\'s EDNS size is the limit');
+  });
+
+  test('an EDNS size below 512 counts as 512 (RFC 6891)', async () => {
+    const r = await dig(server.address.port, 'twenty.default.svc.cluster.local', 'A', ['+ignore', '+bufsize=300']);
+    assert.equal(r.flags.includes('tc'), false);
+    assert.equal(r.answer.length, 20);
   });
 });

@@ -15,16 +15,19 @@ export class Writer {
 
   // Writer's compress=false writes every name in full, so the bytes can be placed at any offset.
   constructor(size = 512, compress = true) {
-    this.#buf = Buffer.alloc(size);
+    this.#buf = Buffer.allocUnsafe(size);
     this.#compress = compress;
   }
 
   // seed registers a name already present at offset at (the echoed question) for compression.
   seed(dotted: string, at: number): void {
-    const labels = dotted === '' ? [] : dotted.split('.');
-    for (let i = 0; i < labels.length; i++) {
-      this.#names.set(labels.slice(i).join('.').toLowerCase(), at);
-      at += (labels[i]?.length ?? 0) + 1;
+    const n = dotted.toLowerCase();
+    for (let start = 0; start < n.length && at <= MAX_POINTER;) {
+      this.#names.set(start === 0 ? n : n.slice(start), at);
+      const dot = n.indexOf('.', start);
+      const end = dot < 0 ? n.length : dot;
+      at += end - start + 1;
+      start = end + 1;
     }
   }
 
@@ -32,7 +35,7 @@ export class Writer {
 
   #room(n: number): void {
     if (this.#len + n <= this.#buf.length) return;
-    const next = Buffer.alloc(Math.max(this.#buf.length * 2, this.#len + n));
+    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#len + n));
     this.#buf.copy(next, 0, 0, this.#len);
     this.#buf = next;
   }
@@ -46,18 +49,33 @@ export class Writer {
   setU16(at: number, v: number): void { this.#buf.writeUInt16BE(v, at); }
 
   // name writes a dotted name, ending in a compression pointer when a suffix was written before.
+  // Suffix keys are slices of the lowercased name: no per-label splitting or joining.
   name(dotted: string): void {
-    const labels = dotted === '' ? [] : dotted.split('.');
-    for (let i = 0; i < labels.length; i++) {
-      const suffix = labels.slice(i).join('.').toLowerCase();
-      const at = this.#compress ? this.#names.get(suffix) : undefined;
-      if (at !== undefined) { this.u16(0xc000 | at); return; }
-      if (this.#compress && this.#len <= MAX_POINTER) this.#names.set(suffix, this.#len);
-      const label = Buffer.from(labels[i] ?? '', 'latin1');
-      this.u8(label.length);
-      this.bytes(label);
+    const n = dotted.toLowerCase();
+    for (let start = 0; start < n.length;) {
+      if (this.#compress) {
+        const suffix = start === 0 ? n : n.slice(start);
+        const at = this.#names.get(suffix);
+        if (at !== undefined) { this.u16(0xc000 | at); return; }
+        if (this.#len <= MAX_POINTER) this.#names.set(suffix, this.#len);
+      }
+      const dot = n.indexOf('.', start);
+      const end = dot < 0 ? n.length : dot;
+      this.#label(n, start, end);
+      start = end + 1;
     }
     this.u8(0);
+  }
+
+  // #label writes the label dotted[start, end) with its length byte (names are ASCII/latin1).
+  #label(dotted: string, start: number, end: number): void {
+    const len = Math.min(end - start, 63);
+    this.#room(len + 1);
+    const b = this.#buf;
+    let at = this.#len;
+    b[at++] = len;
+    for (let i = 0; i < len; i++) b[at++] = dotted.charCodeAt(start + i) & 0xff;
+    this.#len = at;
   }
 
   // rr writes one resource record of class IN.
@@ -86,7 +104,12 @@ export class Writer {
 
   // #plainName writes a name uncompressed (RFC 2782: the SRV target must not be compressed).
   #plainName(dotted: string): void {
-    for (const l of dotted === '' ? [] : dotted.split('.')) { const b = Buffer.from(l, 'latin1'); this.u8(b.length); this.bytes(b); }
+    for (let start = 0; start < dotted.length;) {
+      const dot = dotted.indexOf('.', start);
+      const end = dot < 0 ? dotted.length : dot;
+      this.#label(dotted, start, end);
+      start = end + 1;
+    }
     this.u8(0);
   }
 

@@ -23,27 +23,53 @@ export interface Records {
   seen: Set<string>; // formatRr of every record added, for deduplication
 }
 
-// compileZone computes Records from the lookup's current state.
+// compileZone computes Records from the lookup's current state: the apex, then every Service's records.
 export function compileZone(lookup: DnsLookup, o: ZoneOptions): Records {
+  const r = apexRecords(o);
+  for (const svc of lookup.services()) {
+    const ns = svc.metadata?.namespace;
+    const name = svc.metadata?.name;
+    const part = ns && name ? compileService(svc, needsSlices(svc) ? lookup.slicesFor(ns, name) : [], o) : undefined;
+    if (!part) continue;
+    for (const types of part.byName.values()) for (const rrs of types.values()) for (const rr of rrs) add(r, rr);
+    for (const [owner, rrs] of part.additional) addAdditional(r, owner, rrs);
+  }
+  return r;
+}
+
+// apexRecords is the zone's own records: SOA, NS and the schema version TXT (§2.2).
+export function apexRecords(o: ZoneOptions): Records {
   const r: Records = { byName: new Map(), additional: new Map(), soa: soaRecord(o.zone, o), seen: new Set() };
   add(r, r.soa);
   add(r, { name: o.zone, ttl: o.ttl, type: 'NS', target: `ns.dns.${o.zone}` });
   add(r, { name: `dns-version.${o.zone}`, ttl: o.ttl, type: 'TXT', text: [SCHEMA_VERSION] });
-  for (const svc of lookup.services()) {
-    const ns = svc.metadata?.namespace;
-    const name = svc.metadata?.name;
-    if (!ns || !name) continue;
-    const base = `${name}.${ns}.svc.${o.zone}`.toLowerCase();
-    if (svc.spec?.type === 'ExternalName') {
-      if (svc.spec.externalName) add(r, { name: base, ttl: o.ttl, type: 'CNAME', target: svc.spec.externalName.toLowerCase().replace(/\.$/, '') });
-    } else if (isHeadless(svc)) {
-      addHeadless(r, svc, base, lookup.slicesFor(ns, name), o.ttl);
-    } else {
-      addClusterIP(r, svc, base, o.ttl);
-    }
-  }
   return r;
 }
+
+// needsSlices reports whether a Service's records depend on its EndpointSlices (headless ones only).
+export function needsSlices(svc: V1Service): boolean {
+  return svc.spec?.type !== 'ExternalName' && isHeadless(svc);
+}
+
+// compileService computes the records one Service contributes (undefined when it has none). Its soa
+// field is unused. The result depends only on svc and slices, so callers may reuse it while neither changes.
+export function compileService(svc: V1Service, slices: readonly V1EndpointSlice[], o: { zone: string; ttl: number }): Records | undefined {
+  const ns = svc.metadata?.namespace;
+  const name = svc.metadata?.name;
+  if (!ns || !name) return undefined;
+  const r: Records = { byName: new Map(), additional: new Map(), soa: NO_SOA, seen: new Set() };
+  const base = `${name}.${ns}.svc.${o.zone}`.toLowerCase();
+  if (svc.spec?.type === 'ExternalName') {
+    if (svc.spec.externalName) add(r, { name: base, ttl: o.ttl, type: 'CNAME', target: svc.spec.externalName.toLowerCase().replace(/\.$/, '') });
+  } else if (isHeadless(svc)) {
+    addHeadless(r, svc, base, slices, o.ttl);
+  } else {
+    addClusterIP(r, svc, base, o.ttl);
+  }
+  return r.byName.size ? r : undefined;
+}
+
+const NO_SOA: Rr = { name: '', ttl: 0, type: 'TXT', text: [] };
 
 // soaRecord is the zone's SOA, CoreDNS's shape: ns.dns.<zone>. hostmaster.<zone>.
 export function soaRecord(zone: string, o: { ttl: number; serial: number }): Rr {

@@ -22,10 +22,11 @@ export interface RouteAnnotations {
   affinity?: { cookieName: string; path?: string; maxAge?: number; expires?: number; hash: HashKind };
   limitRps?: number;                 // burst = 5× the rate, per client IP, 503 when over
   limitRpm?: number;
+  limitBurstMultiplier?: number;     // limit-burst-multiplier; undefined = 5
   limitConnections?: number;
   limitWhitelist: string[];          // CIDRs exempt from the limits
   whitelistSourceRange: string[];    // CIDRs allowed; empty = all; else 403
-  cors?: { allowOrigin: string; allowMethods: string; allowHeaders: string; allowCredentials: boolean; maxAge: number };
+  cors?: { allowOrigin: string; allowMethods: string; allowHeaders: string; allowCredentials: boolean; maxAge: number; exposeHeaders?: string };
   canary?: { byHeader?: string; byHeaderValue?: string; byCookie?: string; weight: number };
   customHeaders?: Record<string, string>;   // response headers, from the ConfigMap named in custom-headers
   proxyBodySize?: number;            // bytes; 0 = unlimited; default 1m as ingress-nginx
@@ -81,4 +82,5 @@ export interface Middleware {
 
 export interface MiddlewareDeps {
   now(): number;                     // ms clock (tests may fake it)
+  httpsPort?: number;                // the HTTPS listener's port, for ssl-redirect Locations; default 443
 }

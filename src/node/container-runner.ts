@@ -5,9 +5,11 @@
 // as a V1ContainerStatus.
 import type { V1Container, V1ContainerState, V1ContainerStatus, V1Probe } from '@kubernetes/client-node';
 import type { ContainerLog } from './container-log.ts';
-import { ContainerProcess } from './container-process.ts';
-import type { ExitInfo } from './container-process.ts';
+import { spawnLocal } from './container-process.ts';
+import type { ContainerProcess, ExitInfo, Spawn } from './container-process.ts';
 import { ProbeLoop } from './probe.ts';
+import type { ExecFn } from './probe.ts';
+import { runHook } from './lifecycle-hook.ts';
 
 export interface ContainerRunnerOptions {
   container: V1Container;
@@ -19,6 +21,8 @@ export interface ContainerRunnerOptions {
   prepare: () => { argv: string[]; env: Record<string, string>; cwd: string };
   onChange: () => void;
   restartCount?: number;
+  spawn?: Spawn;                            // default: from this process (spawnLocal)
+  exec?: ExecFn;                            // exec probes and hooks; default: from this process
 }
 
 const BACKOFF_BASE_MS = 10_000;
@@ -38,6 +42,8 @@ export class ContainerRunner {
   #probes: { startup?: ProbeLoop; liveness?: ProbeLoop; readiness?: ProbeLoop } = {};
   #started = false;
   #generation = 0;                          // bumps at each start; the log follower watches it
+  #readinessOk = false;                     // the readiness probe's last thresholded result
+  #env: Record<string, string> = {};
 
   constructor(o: ContainerRunnerOptions) {
     this.#o = o;
@@ -49,7 +55,10 @@ export class ContainerRunner {
   get generation(): number { return this.#generation; }
   get terminatedForGood(): boolean { return this.#done; }
   get lastExit(): ExitInfo | undefined { return this.#last; }
-  get ready(): boolean { return this.#proc !== undefined && this.#started && (this.#probes.readiness?.ok ?? true); }
+  // ready: running, started, not stopping, and the readiness probe (if any) passing.
+  get ready(): boolean {
+    return this.#proc !== undefined && this.#started && !this.#stopping && (!this.#o.container.readinessProbe || this.#readinessOk);
+  }
 
   start(): void {
     if (this.#stopping) return;
@@ -60,23 +69,36 @@ export class ContainerRunner {
       return;
     }
     this.#o.log.rotate();
-    const proc = new ContainerProcess({ argv, env, cwd, log: this.#o.log });
+    const proc = (this.#o.spawn ?? spawnLocal)({ argv, env, cwd, log: this.#o.log });
     this.#proc = proc;
     this.#generation++;
     this.#started = !this.#o.container.startupProbe;
+    this.#readinessOk = false;
+    this.#env = env;
     this.#startProbes(env);
     void proc.exited.then((exit) => this.#onExit(proc, exit));
+    if (proc.pid === undefined) void proc.pidKnown.then(() => { if (this.#proc === proc) this.#o.onChange(); });
     this.#o.onChange();
   }
 
-  // stop ends the container for good: SIGTERM, then SIGKILL of its group after graceSeconds.
+  // stop ends the container for good: the preStop hook, SIGTERM, then SIGKILL of its group once
+  // graceSeconds (counted from the start of the hook, as the kubelet does) have passed.
   async stop(graceSeconds = this.#o.graceSeconds): Promise<void> {
     this.#stopping = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#stopProbes();
     const proc = this.#proc;
     if (!proc) { this.#done = true; return; }
-    await this.#kill(proc, graceSeconds);
+    this.#o.onChange();                      // not ready any more
+    const t0 = Date.now();
+    const preStop = this.#o.container.lifecycle?.preStop;
+    if (preStop && graceSeconds > 0) {
+      const gone = new AbortController();
+      void proc.exited.then(() => gone.abort());
+      const target = { podIP: this.#o.podIP, container: this.#o.container, env: this.#env, ...(this.#o.exec ? { exec: this.#o.exec } : {}) };
+      await runHook(preStop, target, graceSeconds * 1000, gone.signal);
+    }
+    await this.#kill(proc, Math.max(0, graceSeconds - (Date.now() - t0) / 1000));
   }
 
   async #kill(proc: ContainerProcess, graceSeconds: number): Promise<void> {
@@ -106,11 +128,11 @@ export class ContainerRunner {
 
   #startProbes(env: Record<string, string>): void {
     const c = this.#o.container;
-    const target = () => ({ podIP: this.#o.podIP, container: c, env });
+    const target = () => ({ podIP: this.#o.podIP, container: c, env, ...(this.#o.exec ? { exec: this.#o.exec } : {}) });
     const loop = (probe: V1Probe, initial: boolean, onChange: (ok: boolean) => void) => new ProbeLoop({ probe, target, initial, onChange });
     const afterStartup = () => {
       if (c.livenessProbe) this.#probes.liveness = loop(c.livenessProbe, true, (ok) => { if (!ok) this.#restartUnhealthy(); });
-      if (c.readinessProbe) this.#probes.readiness = loop(c.readinessProbe, false, () => this.#o.onChange());
+      if (c.readinessProbe) this.#probes.readiness = loop(c.readinessProbe, false, (ok) => { this.#readinessOk = ok; this.#o.onChange(); });
     };
     if (c.startupProbe) {
       this.#probes.startup = loop(c.startupProbe, false, (ok) => {

@@ -5,3 +5,5 @@ export type { LogOptions } from './pod-logs.ts';
 export { PodIPPool } from './ip-pool.ts';
 export { containerEnv, expand, fieldValue } from './container-env.ts';
 export { podStatus } from './pod-status.ts';
+export { podResolvConf } from './pod-dns.ts';
+export { ProcessHost } from './process-host.ts';

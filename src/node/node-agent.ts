@@ -6,7 +6,7 @@
 import type { V1Container, V1Pod, V1Service } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, rmSync, mkdirSync } from 'node:fs';
 import type { KubeObject } from '../api/types.ts';
 import type { Source } from '../client/source.ts';
 import { splitKey, objectKey } from '../client/object-key.ts';
@@ -19,6 +19,8 @@ import { PodIPPool } from './ip-pool.ts';
 import { followLog } from './pod-logs.ts';
 import type { LogOptions } from './pod-logs.ts';
 import { PodWorker } from './pod-worker.ts';
+import { podResolvConf } from './pod-dns.ts';
+import { ProcessHost } from './process-host.ts';
 import { EVENTS, PODS, imageEvent } from './events.ts';
 
 export interface NodeAgentOptions {
@@ -31,6 +33,13 @@ export interface NodeAgentOptions {
   nodeIP: string;
   podCIDR: string;
   dataDir: string;                          // logs go to <dataDir>/pods
+  // clusterDNS is the kubelet's --cluster-dns: the nameserver(s) of ClusterFirst pods. Default: the
+  // ClusterIP of the kube-system/kube-dns Service when there is one, else the node's own resolv.conf.
+  clusterDNS?: string[];
+  clusterDomain?: string;                   // default cluster.local
+  // spawner: 'helper' (default) starts container processes from a small helper process (fork of a big
+  // process is slow; see process-host.ts); 'inline' from this process.
+  spawner?: 'helper' | 'inline';
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -44,11 +53,15 @@ export class NodeAgent {
   readonly #finished = new Set<string>();   // keys whose termination completed
   readonly #controller: Controller;
   readonly #podsDir: string;
+  readonly #hostResolvConf: string;
+  readonly #host: ProcessHost | undefined;
 
   constructor(o: NodeAgentOptions) {
     this.#o = o;
     this.#pool = new PodIPPool(o.podCIDR);
     this.#podsDir = join(o.dataDir, 'pods');
+    this.#hostResolvConf = readHostResolvConf();
+    this.#host = o.spawner === 'inline' ? undefined : new ProcessHost({ onError: (e) => o.onError?.(e, 'process-host') });
     rmSync(this.#podsDir, { recursive: true, force: true });   // nothing of a previous run is adopted
     mkdirSync(this.#podsDir, { recursive: true });
     this.#controller = new Controller({
@@ -64,6 +77,7 @@ export class NodeAgent {
     const infs = [this.#o.pods, this.#o.services, this.#o.configMaps, this.#o.secrets].filter((i) => i !== undefined);
     if (await waitForSync(infs, signal)) await this.#controller.run(signal);
     await this.stopAll();
+    await this.#host?.close();
   }
 
   async stopAll(): Promise<void> {
@@ -94,6 +108,8 @@ export class NodeAgent {
     const worker = new PodWorker({
       pod, podIP, hostIP: this.#o.nodeIP, podsDir: this.#podsDir,
       env: (p, c, ip) => this.#env(p, c, ip),
+      ...(this.#host ? { spawn: this.#host.spawn, exec: this.#host.exec } : {}),
+      resolvConf: (p) => podResolvConf(p, { clusterDNS: this.#clusterDNS(), clusterDomain: this.#o.clusterDomain ?? 'cluster.local', hostResolvConf: this.#hostResolvConf }),
       onChange: () => this.#controller.enqueue(key),
       onError: (e) => this.#o.onError?.(e, `pod ${key}`),
     });
@@ -126,7 +142,7 @@ export class NodeAgent {
     this.#finished.delete(key);
     await worker.terminate(0);
     if (!this.#o.pods.get(key) || this.#o.pods.get(key)?.metadata?.uid !== worker.uid) this.#pool.release(worker.podIP);
-    worker.removeLogs();
+    await worker.removeLogs().catch((e: unknown) => this.#o.onError?.(e, `logs ${key}`));
   }
 
   async #writeStatus(pod: V1Pod, worker: PodWorker): Promise<void> {
@@ -154,6 +170,13 @@ export class NodeAgent {
     });
   }
 
+  #clusterDNS(): string[] {
+    if (this.#o.clusterDNS) return this.#o.clusterDNS;
+    const svc = this.#o.services?.get('kube-system/kube-dns') as V1Service | undefined;
+    const ip = svc?.spec?.clusterIP;
+    return ip && ip !== 'None' ? [ip] : [];
+  }
+
   // podLogs is the API server's LogSource: the text of a container's log, streamed.
   async podLogs(namespace: string, name: string, o: LogOptions, signal: AbortSignal): Promise<AsyncIterable<string>> {
     const key = `${namespace}/${name}`;
@@ -176,6 +199,10 @@ export class NodeAgent {
 
   // podIPs lists the IPs in use (for tests and the bench).
   get runningPods(): number { return this.#workers.size; }
+}
+
+function readHostResolvConf(): string {
+  try { return readFileSync('/etc/resolv.conf', 'utf8'); } catch { return ''; }
 }
 
 function json<T>(v: T): T { return JSON.parse(JSON.stringify(v)) as T; }

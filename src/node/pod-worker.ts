@@ -4,13 +4,16 @@
 // /status; terminate() stops everything (graceful) and is idempotent.
 import type { V1Container, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { ContainerLog } from './container-log.ts';
 import { ContainerRunner } from './container-runner.ts';
 import { containerArgv } from './container-env.ts';
 import { openHostPort } from './host-port.ts';
 import type { HostPortForwarder } from './host-port.ts';
 import { podStatus } from './pod-status.ts';
+import type { Spawn } from './container-process.ts';
+import type { ExecFn } from './probe.ts';
 
 export interface PodWorkerOptions {
   pod: V1Pod;
@@ -18,6 +21,10 @@ export interface PodWorkerOptions {
   hostIP: string;
   podsDir: string;                        // <dataDir>/pods
   env: (pod: V1Pod, c: V1Container, podIP: string) => Record<string, string>;
+  // resolvConf is the pod's resolv.conf text (written to <pod dir>/resolv.conf, named by PORTICO_RESOLV_CONF).
+  resolvConf?: (pod: V1Pod) => string;
+  spawn?: Spawn;                          // how container processes start (default: from this process)
+  exec?: ExecFn;                          // how exec probes and hooks run (default: from this process)
   onChange: () => void;
   onError: (err: unknown) => void;
 }
@@ -43,6 +50,7 @@ export class PodWorker {
       container: c, podIP: o.podIP, restartPolicy: spec?.restartPolicy ?? 'Always',
       graceSeconds: spec?.terminationGracePeriodSeconds ?? 30, log: new ContainerLog(join(this.dir, c.name)),
       prepare: () => this.#prepare(c), onChange: o.onChange, restartCount: prev.get(c.name) ?? 0,
+      ...(o.spawn ? { spawn: o.spawn } : {}), ...(o.exec ? { exec: o.exec } : {}),
     }));
   }
 
@@ -70,6 +78,15 @@ export class PodWorker {
 
   #prepare(c: V1Container): { argv: string[]; env: Record<string, string>; cwd: string } {
     const env = this.#o.env(this.#o.pod, c, this.podIP);
+    const rc = this.#o.resolvConf?.(this.#o.pod);
+    if (rc !== undefined && env['PORTICO_RESOLV_CONF'] === undefined) {
+      const path = join(this.dir, 'resolv.conf');
+      try {
+        mkdirSync(this.dir, { recursive: true });
+        writeFileSync(path, rc);
+        env['PORTICO_RESOLV_CONF'] = path;
+      } catch (e) { this.#o.onError(e); }
+    }
     return { argv: containerArgv(c, env), env, cwd: c.workingDir || process.cwd() };
   }
 
@@ -89,8 +106,9 @@ export class PodWorker {
     return this.#terminating;
   }
 
-  // removeLogs deletes the pod's log directory (the pod object is gone).
-  removeLogs(): void { rmSync(this.dir, { recursive: true, force: true }); }
+  // removeLogs deletes the pod's log directory (the pod object is gone); off the event loop, since a
+  // burst of deletions would otherwise stall every request for the length of the unlinks.
+  removeLogs(): Promise<void> { return rm(this.dir, { recursive: true, force: true }); }
 
   status(pod: V1Pod, now: string): V1PodStatus {
     const images = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c.image ?? '']));

@@ -11,7 +11,18 @@ export interface ProbeTarget {
   podIP: string;
   container: V1Container;
   env: Record<string, string>;
+  exec?: ExecFn;                       // runs exec probes and hooks; default: execFile from this process
 }
+
+// ExecFn runs argv to completion within timeoutMs and resolves true when it exits 0.
+export type ExecFn = (argv: string[], env: Record<string, string>, cwd: string, timeoutMs: number) => Promise<boolean>;
+
+export const execLocal: ExecFn = (argv, env, cwd, timeoutMs) => {
+  const [cmd, ...args] = argv;
+  return new Promise((resolve) => {
+    execFile(cmd ?? '', args, { env, timeout: timeoutMs, cwd, killSignal: 'SIGKILL' }, (err) => resolve(!err));
+  });
+};
 
 // resolvePort turns a probe's port (number or container port name) into a number (0 when unknown).
 export function resolvePort(port: number | string | undefined, container: V1Container): number {
@@ -59,10 +70,7 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<boolea
 }
 
 function execProbe(argv: string[], t: ProbeTarget, timeoutMs: number): Promise<boolean> {
-  const [cmd, ...args] = argv;
-  return new Promise((resolve) => {
-    execFile(cmd ?? '', args, { env: t.env, timeout: timeoutMs, cwd: t.container.workingDir || process.cwd() }, (err) => resolve(!err));
-  });
+  return (t.exec ?? execLocal)(argv, t.env, t.container.workingDir || process.cwd(), timeoutMs);
 }
 
 export interface ProbeLoopOptions {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import type { KubeObject } from '../api/types.ts';
 import type { Store } from './store.ts';
 import { ING, key, rejectsWith, svc, SVC, TIMEOUT, withStore } from './conformance-helpers.ts';
+import { runScanConformance } from './store-conformance-scan.ts';
 import { runWatchConformance } from './store-conformance-watch.ts';
 
 export function runStoreConformance(name: string, open: () => Promise<Store>): void {
@@ -14,6 +15,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     runListConformance(open);
     runUpdateConformance(open);
     runWatchConformance(open);
+    runScanConformance(open);
   });
 }
 
@@ -96,6 +98,31 @@ function runCrudConformance(open: () => Promise<Store>): void {
     assert.deepEqual(await read, outs[49]);
     assert.equal(s.currentRevision(), r0 + 50);
     assert.equal(await s.count('/registry/services/burst/'), 50);
+  }));
+
+  // Writers that write again as soon as their write commits keep a batch open nearly all the time: a read
+  // must wait for one commit at most (it used to wait for a moment with no batch open, for seconds), and
+  // still see only committed state.
+  test('reads are not starved by a steady stream of writes, and see only committed state', TIMEOUT, () => withStore(open, async (s) => {
+    await s.create(SVC, key('steady', 'probe'), svc('steady', 'probe'));
+    let writes = 0;
+    let stop = false;
+    const writer = async (w: number): Promise<void> => {
+      for (let i = 0; !stop && i < 2000; i++) { await s.create(SVC, key('steady', `w${w}-${i}`), svc('steady', `w${w}-${i}`)); writes++; }
+    };
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+    while (writes < 40) await new Promise((r) => setImmediate(r));
+    const before = writes;
+    const got = await s.get(SVC, key('steady', 'probe'));
+    const n = await s.count('/registry/services/steady/');
+    const committed = s.currentRevision();
+    const after = writes;
+    stop = true;
+    await Promise.all(writers);
+    assert.equal(got.metadata?.name, 'probe');
+    assert.ok(after - before < 200, `the read waited for ${after - before} writes`);
+    assert.ok(n <= 1 + after + 8, `count ${n} includes uncommitted writes (${after} acknowledged)`);
+    assert.ok(Number(got.metadata?.resourceVersion) <= committed);
   }));
 
   test('returned objects are copies: mutating them changes nothing stored', TIMEOUT, () => withStore(open, async (s) => {

@@ -22,6 +22,7 @@ export interface Preconditions { uid?: string; resourceVersion?: string }
 export interface ListOptions {
   limit?: number;          // at most this many items; 0/undefined = all
   continueKey?: string;    // start strictly after this key
+  revision?: number;       // read the state as of this revision (see ScanOptions.revision)
   // filter runs inside the store before limit is applied, so limit counts matching items only.
   filter?: (obj: KubeObject) => boolean;
 }
@@ -32,6 +33,21 @@ export interface ListResult {
   continueKey?: string;    // last key returned, when more items remain
   remaining?: number;      // how many items remain after this page (when known)
 }
+
+// RawItem is one stored object as the store holds it: its key and JSON text (resourceVersion inside).
+export interface RawItem { key: string; text: string }
+
+export interface ScanOptions {
+  // revision reads the state as of this revision (default: the latest committed one). Older than
+  // compactedRevision() fails with gone() (410); newer than currentRevision() with tooLargeResourceVersion.
+  revision?: number;
+  after?: string;          // start strictly after this key
+  chunkSize?: number;      // items per chunk (default 500; a chunk also ends after 256 KiB of JSON)
+}
+
+// ScanChunk is one step of a scan: up to chunkSize items in key order, and the revision the whole scan
+// is consistent with (the same in every chunk).
+export interface ScanChunk { revision: number; items: RawItem[] }
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
@@ -49,7 +65,12 @@ export interface Store {
   create(gr: GroupResource, key: string, obj: KubeObject): Promise<KubeObject>;
   get(gr: GroupResource, key: string): Promise<KubeObject>;
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
-  count(prefix: string): Promise<number>;
+  // scan reads every object under prefix as of one revision, in key order, a chunk per step, and lets the
+  // event loop run between steps (writes commit meanwhile; the scan still shows the state at its revision).
+  // It always yields at least one chunk. Consumers must iterate to the end or call return() (break).
+  scan(prefix: string, opts?: ScanOptions): AsyncIterable<ScanChunk>;
+  // count is how many objects are under prefix now (with after: only keys strictly after it).
+  count(prefix: string, after?: string): Promise<number>;
   guaranteedUpdate(gr: GroupResource, key: string, tryUpdate: TryUpdate, pre?: Preconditions): Promise<KubeObject>;
   delete(gr: GroupResource, key: string, pre?: Preconditions): Promise<KubeObject>;
   watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;

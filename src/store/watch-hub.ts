@@ -5,16 +5,19 @@ import type { LogRecord } from './engine.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { StoreEvent } from './store.ts';
 
+// Subscriber is what the hub feeds: a WatchQueue, or a scan's SnapshotChanges.
+export interface Subscriber { readonly prefix: string; push(rec: LogRecord): void; close(): void }
+
 export class WatchHub {
-  readonly #watchers = new Set<WatchQueue>();
+  readonly #watchers = new Set<Subscriber>();
 
   // publish hands rec to every open watcher whose prefix matches its key.
   publish(rec: LogRecord): void {
     for (const w of this.#watchers) if (rec.key.startsWith(w.prefix)) w.push(rec);
   }
 
-  add(w: WatchQueue): void { this.#watchers.add(w); }
-  remove(w: WatchQueue): void { this.#watchers.delete(w); }
+  add(w: Subscriber): void { this.#watchers.add(w); }
+  remove(w: Subscriber): void { this.#watchers.delete(w); }
   get size(): number { return this.#watchers.size; }
 
   // closeAll ends every watch (used by Store.close).

@@ -2,6 +2,9 @@
 // the scheme's RESOURCES, once: the served documents are immutable strings.
 import { apiVersionOf, RESOURCES } from '../../api/scheme.ts';
 import type { ResourceInfo } from '../../api/scheme.ts';
+import { aggregatedDiscovery } from './aggregated.ts';
+
+export { AGGREGATED_MEDIA_TYPE, wantsAggregated } from './aggregated.ts';
 
 export interface VersionInfo {
   major: string; minor: string; gitVersion: string; gitCommit: string; gitTreeState: string;
@@ -21,6 +24,8 @@ const GROUP_ORDER = ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'coordinat
 // Discovery holds every discovery document as serialized JSON, keyed by request path.
 export interface Discovery {
   documents: ReadonlyMap<string, string>;
+  // aggregated holds the apidiscovery.k8s.io/v2 documents for /api and /apis (see aggregated.ts).
+  aggregated: ReadonlyMap<string, string>;
 }
 
 // buildDiscovery serializes /version, /api, /apis and one resource list per group version.
@@ -34,7 +39,8 @@ export function buildDiscovery(version: VersionInfo = DEFAULT_VERSION): Discover
     docs.set(path, JSON.stringify(resourceList(gv.group, gv.version)));
     if (gv.group !== '') docs.set(`/apis/${gv.group}`, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv.group) }));
   }
-  return { documents: docs };
+  const agg = aggregatedDiscovery(namedGroups());
+  return { documents: docs, aggregated: new Map([['/api', agg.api], ['/apis', agg.apis]]) };
 }
 
 // groupVersions lists every served group/version once, in RESOURCES order.
@@ -50,10 +56,14 @@ function apiGroup(group: string): { name: string; versions: { groupVersion: stri
   return { name: group, versions, preferredVersion: first };
 }
 
-function apiGroupList(): object {
+// namedGroups lists the groups of /apis in GROUP_ORDER.
+function namedGroups(): string[] {
   const groups = [...new Set(RESOURCES.map((r) => r.group).filter((g) => g !== ''))];
-  groups.sort((a, b) => rank(a) - rank(b));
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) };
+  return groups.sort((a, b) => rank(a) - rank(b));
+}
+
+function apiGroupList(): object {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: namedGroups().map(apiGroup) };
 }
 
 function rank(group: string): number {

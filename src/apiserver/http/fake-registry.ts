@@ -4,7 +4,8 @@
 import type { ResourceInfo } from '../../api/scheme.ts';
 import type { KubeList, KubeObject, WatchEvent } from '../../api/types.ts';
 import { alreadyExists, badRequest, gone, notFound } from '../../lib/errors.ts';
-import type { DeleteOptions, ListQuery, PatchType, Registry, WatchQuery, WriteOptions } from './../registry/types.ts';
+import { streamOfList } from '../registry/list.ts';
+import type { DeleteOptions, ListQuery, ListStream, PatchType, Registry, WatchQuery, WriteOptions } from './../registry/types.ts';
 
 export interface RecordedCall { method: keyof Registry; resource: string; namespace: string | undefined; name?: string; args: unknown[] }
 
@@ -104,6 +105,10 @@ export class FakeRegistry implements Registry {
     this.objects.delete(k);
     this.emit('DELETED', cur);
     return cur;
+  }
+
+  async listStream(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<ListStream> {
+    return streamOfList(await this.list(info, namespace, q));
   }
 
   async deleteCollection(info: ResourceInfo, namespace: string | undefined, q: ListQuery, opts?: DeleteOptions): Promise<KubeList> {

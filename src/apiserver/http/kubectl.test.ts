@@ -64,6 +64,21 @@ test('kubectl apply -f creates, then get shows it', { skip }, async () => {
   assert.match(g.out, /\nweb\s+/);
 });
 
+// kubectl 1.32 asks /api and /apis for aggregated discovery first; when served, it needs no per-group-
+// version resource lists (one round trip per document saved on every cold-cache call).
+test('kubectl discovers through aggregated discovery, without per-group-version requests', { skip }, async () => {
+  requests.length = 0;
+  const r = await run(KUBECTL, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache-aggregated'), 'get', 'deploy,ing,endpointslices,ep', '-A'], { timeout: 20_000, env: { ...process.env, HOME: dir } });
+  assert.match(r.stderr, /No resources found/);
+  assert.deepEqual(requests.filter((x) => /^GET \/(api(\/[^/?]+)?|apis(\/[^/?]+){0,2})(\?|$)/.test(x)).map((x) => x.replace(/\?.*/, '')), ['GET /api', 'GET /apis']);
+  for (const want of ['/apis/apps/v1/deployments', '/apis/networking.k8s.io/v1/ingresses', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/endpoints']) {
+    assert.ok(requests.some((x) => x.startsWith(`GET ${want}?`)), `${want} in\n${requests.join('\n')}`);
+  }
+  const res = await kubectl('api-resources', '--api-group=apps');
+  assert.equal(res.code, 0, res.err);
+  assert.match(res.out, /\ndeployments\s+deploy\s+apps\/v1\s+true\s+Deployment\n/);
+});
+
 test('kubectl apply of an unknown field is refused by the server', { skip }, async () => {
   const r = await kubectl('apply', '-f', join(dir, 'bad.yaml'));
   assert.notEqual(r.code, 0);

@@ -12,7 +12,8 @@ import type { AcceptChoice } from './codec.ts';
 import type { ApiLogger } from './logger.ts';
 import { deleteOptions, listQuery, watchQuery, writeOptions } from './query.ts';
 import type { RequestInfo } from './request-info.ts';
-import { listTable, loadPrintTable, objectTable, tableOptions } from './table.ts';
+import { sendList } from './list-writer.ts';
+import { loadPrintTable, objectTable, tableOptions } from './table.ts';
 import { serveWatch } from './watch-stream.ts';
 
 export interface ResourceContext { registry: Registry; logger: ApiLogger; closing: AbortSignal }
@@ -53,9 +54,8 @@ async function reply(res: ServerResponse, code: number, accept: AcceptChoice, in
 }
 
 async function replyList(ctx: ResourceContext, res: ServerResponse, ri: RequestInfo, accept: AcceptChoice, q: URLSearchParams): Promise<number> {
-  const list = await ctx.registry.list(ri.info, ri.namespace, listQuery(q));
-  const body = accept.table ? listTable(await loadPrintTable(), ri.info, list, tableOptions(q), accept.table) : list;
-  send(res, 200, encode(body, accept.format), accept.format);
+  const table = accept.table ? { print: await loadPrintTable(), info: ri.info, opts: tableOptions(q), version: accept.table } : undefined;
+  await sendList(res, await ctx.registry.listStream(ri.info, ri.namespace, listQuery(q)), accept, table);
   return 200;
 }
 
@@ -115,7 +115,7 @@ async function decodeObject(req: IncomingMessage, ri: RequestInfo): Promise<Kube
 
 async function create(ctx: ResourceContext, req: IncomingMessage, res: ServerResponse, ri: RequestInfo, accept: AcceptChoice, q: URLSearchParams): Promise<number> {
   const obj = await decodeObject(req, ri);
-  const opts = { ...writeOptions(q), warnings: [] as string[] };
+  const opts = { ...writeOptions(q), warnings: [] as string[], bodyOwned: true };
   const out = await ctx.registry.create(ri.info, ri.namespace, obj, opts);
   setWarnings(res, opts.warnings);
   return reply(res, 201, accept, ri.info, out, q);

@@ -2,7 +2,7 @@
 // from a Map, resource paths through parseResourcePath, every error as a Status, every request counted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, methodNotAllowed } from '../../lib/errors.ts';
-import type { Discovery } from '../discovery/index.ts';
+import { AGGREGATED_MEDIA_TYPE, wantsAggregated, type Discovery } from '../discovery/index.ts';
 import type { BinaryDocument, OpenAPIDocuments, Document } from '../openapi/index.ts';
 import type { Registry } from '../registry/types.ts';
 import { send, sendError, toApiError } from './codec.ts';
@@ -73,7 +73,13 @@ function notFoundPage(): ApiError {
 
 function staticRoutes(o: RouterOptions): Map<string, Static> {
   const m = new Map<string, Static>();
-  for (const [path, body] of o.discovery.documents) m.set(path, (_req, res) => send(res, 200, body));
+  for (const [path, body] of o.discovery.documents) {
+    const aggregated = o.discovery.aggregated.get(path);
+    m.set(path, aggregated === undefined ? (_req, res) => send(res, 200, body) : (req, res) => {
+      if (wantsAggregated(req.headers.accept)) sendTyped(res, aggregated, AGGREGATED_MEDIA_TYPE);
+      else send(res, 200, body);
+    });
+  }
   const ok: Static = (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }); res.end('ok'); };
   for (const p of ['/healthz', '/livez', '/readyz']) m.set(p, ok);
   m.set('/metrics', async (_req, res) => {
@@ -90,6 +96,13 @@ function staticRoutes(o: RouterOptions): Map<string, Static> {
 function sendDocument(req: IncomingMessage, res: ServerResponse, d: Document): void {
   if (req.headers['if-none-match'] === d.etag) { res.writeHead(304, { ETag: d.etag }); res.end(); return; }
   send(res, 200, d.body, 'json', { ETag: d.etag, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+}
+
+// sendTyped serves a JSON document under a Content-Type with parameters (aggregated discovery).
+function sendTyped(res: ServerResponse, body: string, contentType: string): void {
+  const buf = Buffer.from(body, 'utf8');
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': String(buf.length), Vary: 'Accept' });
+  res.end(buf);
 }
 
 // OPENAPI_V2_PROTOBUF is the Content-Type kube-apiserver gives the v2 document in gnostic protobuf.

@@ -186,6 +186,40 @@ for (const c of docs) {
   });
 }
 
+const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+const aggregatedCases = [
+  { desc: 'asked first: /api is the aggregated core group', path: '/api', accept: `${AGGREGATED},application/json`, want: (b: { items: Array<{ metadata: { name: string }; versions: Array<{ version: string; resources: Array<Record<string, unknown>> }> }> }) => {
+    assert.deepEqual(b.items.map((g) => g.metadata.name), ['']);
+    const svc = b.items[0]?.versions[0]?.resources.find((r) => r['resource'] === 'services');
+    assert.deepEqual(svc, { resource: 'services', responseKind: { group: '', version: 'v1', kind: 'Service' }, scope: 'Namespaced', singularResource: 'service',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['svc'], categories: ['all'],
+      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Service' }, verbs: ['get', 'patch', 'update'] }] });
+  } },
+  { desc: 'asked first: /apis lists the named groups, networking before extensions', path: '/apis', accept: `${AGGREGATED},application/json`, want: (b: { items: Array<{ metadata: { name: string } }> }) => {
+    const names = b.items.map((g) => g.metadata.name);
+    assert.ok(names.indexOf('networking.k8s.io') < names.indexOf('extensions'));
+    assert.ok(names.includes('apps') && names.includes('discovery.k8s.io'));
+  } },
+];
+for (const c of aggregatedCases) {
+  test(`aggregated discovery: ${c.desc}`, async () => {
+    const res = await call('GET', c.path, undefined, { Accept: c.accept });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), AGGREGATED);
+    const body = await res.json() as { kind: string; apiVersion: string };
+    assert.deepEqual([body.kind, body.apiVersion], ['APIGroupDiscoveryList', 'apidiscovery.k8s.io/v2']);
+    c.want(body as never);
+  });
+}
+
+test('aggregated discovery: plain JSON first (or no Accept) gets the classic documents', async () => {
+  for (const accept of [`application/json, ${AGGREGATED}`, '']) {
+    const res = await call('GET', '/api', undefined, accept ? { Accept: accept } : {});
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    assert.equal((await res.json() as { kind: string }).kind, 'APIVersions');
+  }
+});
+
 test('OpenAPI v3: Service PATCH carries GVK and fieldValidation; ETag revalidates', async () => {
   const res = await call('GET', '/openapi/v3/api/v1');
   const etag = res.headers.get('etag') ?? '';

@@ -10,15 +10,15 @@ import type { WriteOptions } from './types.ts';
 
 export type DecodeFn = (apiVersion: string, kind: string, obj: unknown) => DecodeErrors;
 
-// decodeBody returns a deep copy of body with apiVersion and kind set (a client may omit them), or
-// throws badRequest.
+// decodeBody returns a deep copy of body (body itself when opts.bodyOwned) with apiVersion and kind set
+// (a client may omit them), or throws badRequest.
 export function decodeBody(info: ResourceInfo, body: unknown, opts: WriteOptions | undefined, decode: DecodeFn): KubeObject {
   const gv = apiVersionOf(info);
   const cannot = `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}`;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`${cannot}: json: cannot unmarshal ${jsonType(body)} into Go value of type struct`);
   }
-  const obj = structuredClone(body) as KubeObject;
+  const obj = (opts?.bodyOwned ? body : structuredClone(body)) as KubeObject;
   if (obj.apiVersion && obj.apiVersion !== gv) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`);
   }

@@ -7,7 +7,7 @@ import type { RegistryContext } from './context.ts';
 import { createObject } from './create.ts';
 import { deleteCollection, deleteObject } from './delete.ts';
 import type { IPAllocatorLike, PortAllocatorLike, RegistryDeps, RegistryOptions } from './deps.ts';
-import { listObjects } from './list.ts';
+import { listObjects, listStream, type ListStream } from './list.ts';
 import { grOf, toServed } from './context.ts';
 import type { DeleteOptions, ListQuery, PatchType, Registry, WatchQuery, WriteOptions } from './types.ts';
 import { patchObject, updateObject, type UpdateOptions } from './update.ts';
@@ -48,6 +48,10 @@ export class PorticoRegistry implements Registry {
 
   list(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<KubeList> {
     return listObjects(this.ctx, info, nsOf(info, namespace), q);
+  }
+
+  listStream(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<ListStream> {
+    return listStream(this.ctx, info, nsOf(info, namespace), q);
   }
 
   watch(info: ResourceInfo, namespace: string | undefined, q: WatchQuery, signal: AbortSignal): Promise<AsyncIterable<WatchEvent>> {

@@ -4,6 +4,9 @@
 // Both the HTTP layer and the embedded client Source call it; neither bypasses it.
 import type { ResourceInfo } from '../../api/scheme.ts';
 import type { KubeList, KubeObject, WatchEvent } from '../../api/types.ts';
+import type { ListStream } from './list.ts';
+
+export type { ListStream, ServedItem } from './list.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -12,6 +15,9 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;   // HTTP default: 'Warn' (kubectl sends Strict by default)
   fieldManager?: string;
   warnings?: string[];                 // out: warnings to send as `Warning: 299 - "..."` headers
+  // bodyOwned: the caller gives the body away (the HTTP layer's freshly decoded request), so the registry
+  // uses it in place instead of copying it first.
+  bodyOwned?: boolean;
 }
 
 export interface ListQuery {
@@ -44,6 +50,9 @@ export interface Registry {
   create(info: ResourceInfo, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
   get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject>;
   list(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<KubeList>;
+  // listStream is list for callers that write the items out as they come (the HTTP layer): items arrive
+  // in chunks with their JSON text, the event loop runs between chunks. Iterate chunks to the end or break.
+  listStream(info: ResourceInfo, namespace: string | undefined, q?: ListQuery): Promise<ListStream>;
   // watch yields events until the signal aborts or timeoutSeconds passes; a too-old resourceVersion
   // throws gone() before the first event. Event objects may be shared between watches: read-only.
   watch(info: ResourceInfo, namespace: string | undefined, q: WatchQuery, signal: AbortSignal): Promise<AsyncIterable<WatchEvent>>;

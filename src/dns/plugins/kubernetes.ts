@@ -19,7 +19,9 @@ export interface KubernetesPluginOptions {
   ra: boolean;
 }
 
-const UNSUPPORTED_TYPES = new Set<number>([TYPE.ANY, TYPE.AXFR, TYPE.IXFR]);
+// REFUSED_TYPES are refused in the zone: ANY (RFC 8482 lets a server decline it; REFUSED tells clients
+// plainly not to expect it) and zone transfers (nobody is authorized to copy the cluster's names).
+const REFUSED_TYPES = new Set<number>([TYPE.ANY, TYPE.AXFR, TYPE.IXFR]);
 
 export function kubernetesPlugin(o: KubernetesPluginOptions): Plugin {
   const zoneKey = nameKey(o.zone);
@@ -27,16 +29,16 @@ export function kubernetesPlugin(o: KubernetesPluginOptions): Plugin {
     const { q, msg } = req;
     const snap = o.snapshot();
     if (!isSubKey(q.key, zoneKey)) {
-      const ptr = q.qtype === TYPE.PTR ? snap?.names.get(q.key)?.types.get(TYPE.PTR) : undefined;
-      return ptr ? respond(msg, q, ptr, o.ra) : next(req);
+      const entry = q.qtype === TYPE.PTR ? snap?.names.get(q.key) : undefined;
+      return snap && entry?.records.has(TYPE.PTR) ? respond(msg, q, snap.answer(entry, TYPE.PTR), o.ra) : next(req);
     }
     if (!snap) return errorResponse(msg, RCODE.SERVFAIL, q, o.ra);
     if (q.qclass !== CLASS_IN) return errorResponse(msg, RCODE.REFUSED, q, o.ra);
-    if (UNSUPPORTED_TYPES.has(q.qtype)) return errorResponse(msg, RCODE.NOTIMP, q, o.ra);
+    if (REFUSED_TYPES.has(q.qtype)) return errorResponse(msg, RCODE.REFUSED, q, o.ra);
     const entry = snap.names.get(q.key);
     if (entry) {
-      if (entry.cname && q.qtype !== TYPE.CNAME) return chaseCname(req, snap, entry.cname.target, next, o.ra);
-      return respond(msg, q, entry.types.get(q.qtype) ?? entry.nodata, o.ra);
+      if (entry.cname !== undefined && q.qtype !== TYPE.CNAME) return chaseCname(req, snap, entry.cname, next, o.ra);
+      return respond(msg, q, entry.answers.get(q.qtype) ?? snap.answer(entry, q.qtype), o.ra);
     }
     return podAnswer(req, snap, o.ra) ?? respond(msg, q, snap.nxdomain, o.ra);
   };
@@ -46,7 +48,7 @@ export function kubernetesPlugin(o: KubernetesPluginOptions): Plugin {
 // and the empty non-terminals pod.<zone> and <ns>.pod.<zone> with NODATA.
 function podAnswer(req: DnsRequest, snap: Snapshot, ra: boolean): Buffer | undefined {
   const { q, msg } = req;
-  const podZone = nameKey(`pod.${snap.zone}`);
+  const podZone = snap.podKey;
   if (!isSubKey(q.key, podZone)) return undefined;
   const labels = keyLabels(q.key.slice(0, q.key.length - podZone.length));
   if (labels.length > 2) return undefined;

@@ -35,7 +35,7 @@ function render(services: V1Service[], slices: V1EndpointSlice[]): { listeners: 
   for (const s of slices) et.update(undefined, s);
   const plan = planL4(st.snapshot(), et.snapshot(), node);
   const listeners = [...plan.listeners.values()].map((l) =>
-    `${l.key} ${l.role} -> ${l.endpoints.map((e) => `${e.ip}:${e.port}`).join(',') || '(reject)'}${l.affinityTimeoutSeconds ? ` affinity=${l.affinityTimeoutSeconds}` : ''}${l.proxyProtocol ? ` pp=${l.proxyProtocol}` : ''}`);
+    `${l.key} ${l.role} -> ${l.endpoints.map((e) => `${e.ip}:${e.port}`).join(',') || `(${l.whenEmpty})`}${l.affinityTimeoutSeconds ? ` affinity=${l.affinityTimeoutSeconds}` : ''}${l.proxyProtocol ? ` pp=${l.proxyProtocol}` : ''}`);
   const problems = plan.problems.map((p) => `${p.reason}: ${p.message}`);
   for (const h of plan.healthChecks.values()) listeners.push(`health ${h.port} local=${h.localEndpoints}`);
   return { listeners, problems };
@@ -61,9 +61,15 @@ const cases: { desc: string; in: { services: V1Service[]; slices: V1EndpointSlic
     want: { listeners: [
       'TCP/127.100.0.1/80 clusterIP -> 127.244.0.1:8080,127.244.0.2:8080', 'TCP/127.100.9.9/80 externalIP -> 127.244.0.1:8080',
       'TCP/127.100.8.8/80 loadBalancer -> 127.244.0.1:8080', 'TCP/127.0.0.1/30080 nodePort -> 127.244.0.1:8080', 'health 32000 local=1'] } },
-  { desc: 'internalTrafficPolicy Local with no local endpoint rejects',
+  { desc: 'internalTrafficPolicy Local with no local endpoint drops (endpoints elsewhere)',
     in: { services: [svc({ internalTrafficPolicy: 'Local' })], slices: [slice([{ ip: '127.244.0.2', node: 'node-b' }])] },
+    want: { listeners: ['TCP/127.100.0.1/80 clusterIP -> (drop)'] } },
+  { desc: 'internalTrafficPolicy Local with no endpoint anywhere rejects',
+    in: { services: [svc({ internalTrafficPolicy: 'Local' })], slices: [slice([{ ip: '127.244.0.2', node: 'node-b', ready: false, serving: false }])] },
     want: { listeners: ['TCP/127.100.0.1/80 clusterIP -> (reject)'] } },
+  { desc: 'externalTrafficPolicy Local, none local: NodePort drops, clusterIP still serves',
+    in: { services: [svc({ type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }] })], slices: [slice([{ ip: '127.244.0.2', node: 'node-b' }])] },
+    want: { listeners: ['TCP/127.100.0.1/80 clusterIP -> 127.244.0.2:8080', 'TCP/127.0.0.1/30080 nodePort -> (drop)'] } },
   { desc: 'headless and ExternalName services get nothing',
     in: { services: [svc({ clusterIP: 'None' }), svc({ type: 'ExternalName', externalName: 'example.com', clusterIP: '' }, { metadata: { namespace: 'ns', name: 'ext' } })], slices: [slice(two)] },
     want: { listeners: [] } },

@@ -37,14 +37,16 @@ function planPort(acc: Acc, sp: ServicePortInfo, eps: readonly EndpointInfo[], n
   }
   const internal = selectEndpoints(eps, sp.internalPolicy === 'Local');
   const external = selectEndpoints(eps, sp.externalPolicy === 'Local');
+  // Local policies with no local endpoint drop only when the cluster has some (else kube-proxy rejects).
+  const anyEndpoint = selectEndpoints(eps, false).length > 0;
   if (eps.length === 0) acc.problems.push(warn(sp, 'NoEndpoints', `port ${portLabel(sp)} has no endpoints`));
-  for (const ip of sp.clusterIPs) addListener(acc, sp, 'clusterIP', ip, sp.port, internal);
-  for (const ip of sp.externalIPs) addListener(acc, sp, 'externalIP', ip, sp.port, external);
+  for (const ip of sp.clusterIPs) addListener(acc, sp, 'clusterIP', ip, sp.port, internal, anyEndpoint);
+  for (const ip of sp.externalIPs) addListener(acc, sp, 'externalIP', ip, sp.port, external, anyEndpoint);
   for (const ip of sp.loadBalancerIPs) {
-    if (isLocalAddress(ip, node)) addListener(acc, sp, 'loadBalancer', ip, sp.port, external);
+    if (isLocalAddress(ip, node)) addListener(acc, sp, 'loadBalancer', ip, sp.port, external, anyEndpoint);
   }
   if (sp.nodePort !== undefined) {
-    for (const ip of node.addresses) addListener(acc, sp, 'nodePort', ip, sp.nodePort, external);
+    for (const ip of node.addresses) addListener(acc, sp, 'nodePort', ip, sp.nodePort, external, anyEndpoint);
   }
   if (sp.healthCheckNodePort !== undefined) addHealthCheck(acc, sp, eps, node);
 }
@@ -57,7 +59,7 @@ export function selectEndpoints(eps: readonly EndpointInfo[], local: boolean): r
   return ready.length > 0 ? ready : pool.filter((e) => e.serving && e.terminating);
 }
 
-function addListener(acc: Acc, sp: ServicePortInfo, role: ListenerRole, ip: string, port: number, eps: readonly EndpointInfo[]): void {
+function addListener(acc: Acc, sp: ServicePortInfo, role: ListenerRole, ip: string, port: number, eps: readonly EndpointInfo[], anyEndpoint: boolean): void {
   const protocol = sp.protocol === 'UDP' ? 'UDP' : 'TCP';
   const key = listenerKey(protocol, ip, port);
   const owner = acc.listeners.get(key);
@@ -69,6 +71,7 @@ function addListener(acc: Acc, sp: ServicePortInfo, role: ListenerRole, ip: stri
   }
   acc.listeners.set(key, {
     key, service: sp.service, portName: sp.name, servicePort: { name: sp.portName, port: sp.port }, role, protocol, ip, port, endpoints: eps,
+    whenEmpty: eps.length === 0 && anyEndpoint ? 'drop' : 'reject',
     affinityTimeoutSeconds: sp.affinityTimeoutSeconds,
     proxyProtocol: sp.proxyProtocol === 'invalid' || protocol === 'UDP' ? undefined : sp.proxyProtocol,
   });

@@ -23,8 +23,12 @@ export interface ListenerPlan {
   readonly protocol: 'TCP' | 'UDP';
   readonly ip: string;
   readonly port: number;
-  // endpoints are the ones traffic may go to, already chosen by policy; empty means reject.
+  // endpoints are the ones traffic may go to, already chosen by policy; when empty, whenEmpty says what to do.
   readonly endpoints: readonly EndpointInfo[];
+  // whenEmpty is kube-proxy's choice for a listener without endpoints: 'reject' when the Service port has
+  // no usable endpoint at all (iptables REJECT), 'drop' when a Local traffic policy leaves none on this node
+  // while other nodes have some (iptables DROP: the client sees a timeout, not a refusal).
+  readonly whenEmpty: 'reject' | 'drop';
   readonly affinityTimeoutSeconds: number | undefined;
   readonly proxyProtocol: ProxyProtocolVersion | undefined;
 }

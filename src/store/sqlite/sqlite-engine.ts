@@ -30,6 +30,8 @@ export class SqliteEngine implements Engine {
     this.#db = db;
     db.exec(SCHEMA);
     this.#s = prepareAll(db);
+    this.#s.rowsFrom.setReturnArrays(true);
+    this.#s.rowsAfter.setReturnArrays(true);
     this.#compacted = this.#meta('compacted');
   }
 
@@ -44,10 +46,12 @@ export class SqliteEngine implements Engine {
     return r ? { key, rev: Number(r['rev']), text: String(r['value']) } : undefined;
   }
 
+  // rows reads (key, rev, value) as arrays, not objects: a scan reads thousands of rows per LIST, and
+  // node:sqlite builds arrays several times faster than named-property objects.
   *rows(prefix: string, after?: string): Iterable<Row> {
     const it = after === undefined || after < prefix ? this.#s.rowsFrom.iterate(prefix, prefixEnd(prefix))
       : this.#s.rowsAfter.iterate(after, prefixEnd(prefix));
-    for (const r of it) yield { key: String(r['key']), rev: Number(r['rev']), text: String(r['value']) };
+    for (const r of it as Iterable<unknown> as Iterable<readonly unknown[]>) yield { key: String(r[0]), rev: Number(r[1]), text: String(r[2]) };
   }
 
   count(prefix: string, after?: string): number {

@@ -64,7 +64,7 @@ export class ReplicaSetController {
     const active = pods.filter(isActivePod);
     const want = rs.metadata?.deletionTimestamp ? active.length : (rs.spec?.replicas ?? 1);
     if (active.length < want) await this.#create(key, rs, want - active.length);
-    else if (active.length > want) await this.#delete(key, rs, victims(active, active.length - want));
+    else if (active.length > want) await this.#delete(key, victims(active, active.length - want));
     await this.#writeStatus(rs, active);
   }
 
@@ -73,7 +73,7 @@ export class ReplicaSetController {
     this.#exp.expect(key, created.map((p) => p.metadata?.name ?? ''));
   }
 
-  async #delete(key: string, rs: RS, pods: Pod[]): Promise<void> {
+  async #delete(key: string, pods: Pod[]): Promise<void> {
     this.#exp.expect(key, pods.map((p) => p.metadata?.name ?? ''));
     await Promise.all(pods.map(async (p) => {
       try { await this.#o.source.delete(WORKLOADS.pods, p.metadata?.namespace, p.metadata?.name ?? ''); } catch (e) {
@@ -81,7 +81,6 @@ export class ReplicaSetController {
         if (!isNotFound(e)) throw e;
       }
     }));
-    void rs;
   }
 
   async #writeStatus(rs: RS, active: Pod[]): Promise<void> {

@@ -9,6 +9,8 @@ interface Pin { key: string; last: number }
 export class Balancer {
   #eps: readonly EndpointInfo[] = [];
   #byKey = new Map<string, EndpointInfo>();
+  // #keyOf caches endpointKey per endpoint object, so the per-connection path makes no strings.
+  #keyOf = new Map<EndpointInfo, string>();
   #next = 0;
   #affinityMs = 0;
   readonly #pins = new Map<string, Pin>();
@@ -20,18 +22,23 @@ export class Balancer {
   // update swaps in a new endpoint list and affinity timeout (undefined: no affinity).
   update(eps: readonly EndpointInfo[], affinityTimeoutSeconds: number | undefined): void {
     this.#eps = eps;
+    this.#keyOf = new Map(eps.map((e) => [e, endpointKey(e)]));
     this.#byKey = new Map(eps.map((e) => [endpointKey(e), e]));
     this.#affinityMs = (affinityTimeoutSeconds ?? 0) * 1000;
     if (this.#affinityMs === 0) this.#pins.clear();
   }
+
+  // key returns endpointKey(ep), cached for the endpoints of the current list.
+  key(ep: EndpointInfo): string { return this.#keyOf.get(ep) ?? endpointKey(ep); }
 
   // has reports whether an endpoint key is in the current list.
   has(key: string): boolean { return this.#byKey.has(key); }
 
   // pick returns the endpoint for clientIP, skipping the keys in skip (endpoints that failed for this
   // connection); undefined when none is left.
-  pick(clientIP: string, skip?: ReadonlySet<string>, now = Date.now()): EndpointInfo | undefined {
+  pick(clientIP: string, skip?: ReadonlySet<string>, now?: number): EndpointInfo | undefined {
     if (this.#affinityMs > 0) {
+      now ??= Date.now();
       const pin = this.#pins.get(clientIP);
       if (pin && now - pin.last < this.#affinityMs && !skip?.has(pin.key)) {
         const ep = this.#byKey.get(pin.key);
@@ -39,7 +46,7 @@ export class Balancer {
       }
     }
     const ep = this.#roundRobin(skip);
-    if (ep && this.#affinityMs > 0) this.#pins.set(clientIP, { key: endpointKey(ep), last: now });
+    if (ep && this.#affinityMs > 0) this.#pins.set(clientIP, { key: this.key(ep), last: now ?? Date.now() });
     return ep;
   }
 
@@ -62,7 +69,7 @@ export class Balancer {
     for (let i = 0; i < n; i++) {
       const ep = this.#eps[this.#next++ % n];
       if (this.#next >= n) this.#next = 0;
-      if (ep && !skip?.has(endpointKey(ep))) return ep;
+      if (ep && !skip?.has(this.key(ep))) return ep;
     }
     return undefined;
   }

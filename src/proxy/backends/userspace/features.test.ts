@@ -2,7 +2,7 @@
 // traffic policy Local, health checks, events, and no leaked listener.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePort, listening, service, slice, startPod, startProxy, startUdpPod, waitFor, whoami } from './fake-pods.ts';
@@ -21,12 +21,17 @@ function udpAsk(sock: ReturnType<typeof createSocket>, ip: string, port: number,
   });
 }
 
-// listenersOn returns the TCP sockets in LISTEN state on ip, from /proc/net/tcp (Linux).
+// listenersOn returns this process's TCP sockets in LISTEN state on ipPrefix.*, from /proc/net/tcp matched
+// with the socket inodes in /proc/self/fd (Linux; other processes on the machine may listen there too).
 function listenersOn(ipPrefix: string): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try { const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`)); if (m?.[1]) inodes.add(m[1]); } catch { /* closed meanwhile */ }
+  }
   const hex = (ip: string) => ip.split('.').reverse().map((o) => Number(o).toString(16).padStart(2, '0')).join('').toUpperCase();
   const lines = readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1);
   const prefix = hex(`${ipPrefix}.0`).slice(2);
-  return lines.filter((l) => { const f = l.trim().split(/\s+/); return f[3] === '0A' && (f[1] ?? '').slice(2, 8) === prefix; }).length;
+  return lines.filter((l) => { const f = l.trim().split(/\s+/); return f[3] === '0A' && (f[1] ?? '').slice(2, 8) === prefix && inodes.has(f[9] ?? ''); }).length;
 }
 
 describe('userspace proxy features', { timeout: 30_000 }, () => {
@@ -134,7 +139,7 @@ describe('userspace proxy features', { timeout: 30_000 }, () => {
     h.source.services.set(service('local', ip, [{ port }], { internalTrafficPolicy: 'Local' }));
     h.source.slices.set(slice('local-1', 'local', [{ ip: '127.244.4.1', nodeName: 'node-b' }, { ip: '127.244.4.2', nodeName: 'node-b' }], [{ port: podPort }]));
     await waitFor(() => h.backend.isListening(listenerKey('TCP', ip, port)));
-    await assert.rejects(whoami(ip, port));
+    await assert.rejects(whoami(ip, port, undefined, 300), /whoami timeout/, 'held (dropped), not refused');
     h.source.slices.set(slice('local-1', 'local', [{ ip: '127.244.4.1', nodeName: 'node-b' }, { ip: '127.244.4.2', nodeName: 'node-a' }], [{ port: podPort }]));
     await waitFor(() => whoami(ip, port).then(() => true, () => false));
     for (let i = 0; i < 10; i++) assert.equal(await whoami(ip, port), 'pod-1');

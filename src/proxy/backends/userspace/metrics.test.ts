@@ -7,7 +7,7 @@ import { ProxyMetrics } from './metrics.ts';
 
 const plan: ListenerPlan = {
   key: listenerKey('TCP', '127.100.0.1', 80), service: { namespace: 'ns', name: 'web' }, portName: 'ns/web:http/TCP' as ListenerPlan['portName'],
-  servicePort: { name: 'http', port: 80 }, role: 'clusterIP', protocol: 'TCP', ip: '127.100.0.1', port: 80, endpoints: [],
+  servicePort: { name: 'http', port: 80 }, role: 'clusterIP', protocol: 'TCP', ip: '127.100.0.1', port: 80, endpoints: [], whenEmpty: 'reject',
   affinityTimeoutSeconds: undefined, proxyProtocol: undefined,
 };
 

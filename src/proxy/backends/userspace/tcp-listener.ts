@@ -1,13 +1,24 @@
 // TcpListener serves one TCP listener of the plan (one address:port of one Service port). update() swaps
 // its endpoints in place; connections to endpoints that left drain, then reset.
+//
+// Without endpoints, the plan says what Kubernetes does: 'reject' (kube-proxy's REJECT: the client sees a
+// refusal) resets at once; 'drop' (Local traffic policy and no local endpoint: kube-proxy DROPs the SYN, the
+// client sees a timeout) accepts and holds the connection, reading nothing and answering nothing. A user-
+// space listener cannot leave a SYN unanswered — the kernel completes the handshake before accept(), and
+// Node has no "stop accepting" — so the client's connect() succeeds, but its request times out as with a
+// drop. Like a retransmitted SYN that gets through, a held connection is proxied if a local endpoint appears
+// within holdMs; after that it is reset. At most MAX_HELD are held per listener; beyond, new ones reset.
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import type { ListenerPlan } from '../../plan/types.ts';
 import { Balancer } from './balancer.ts';
+import type { EndpointStats } from './metrics.ts';
 import type { ListenerSettings } from './options.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import type { ConnectionOwner } from './tcp-connection.ts';
+
+const MAX_HELD = 1024;
 
 export class TcpListener implements ConnectionOwner {
   plan: ListenerPlan;
@@ -15,14 +26,17 @@ export class TcpListener implements ConnectionOwner {
   readonly settings: ListenerSettings;
   readonly #server: Server;
   readonly #conns = new Map<string, Set<TcpConnection>>();
+  readonly #held = new Set<Socket>();
+  #stats = new Map<string, EndpointStats>();
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(plan: ListenerPlan, settings: ListenerSettings) {
     this.plan = plan;
     this.settings = settings;
     this.balancer.update(plan.endpoints, plan.affinityTimeoutSeconds);
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (s) => this.#accept(s));
-    this.#sweeper = setInterval(() => this.balancer.sweep(), 10_000);
+    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.#accept(s));
+    const idle = settings.idleTimeoutMs;
+    this.#sweeper = setInterval(() => this.#sweep(), idle > 0 ? Math.max(50, Math.min(idle / 4, 10_000)) : 10_000);
     this.#sweeper.unref();
   }
 
@@ -32,7 +46,7 @@ export class TcpListener implements ConnectionOwner {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen({ host: this.plan.ip, port: this.plan.port, backlog: 4096 }, () => {
+      this.#server.listen({ host: this.plan.ip, port: this.plan.port, backlog: 4096, reusePort: this.settings.reusePort }, () => {
         this.#server.off('error', reject);
         this.#server.on('error', () => {});
         resolve();
@@ -45,15 +59,18 @@ export class TcpListener implements ConnectionOwner {
     if (isDeepStrictEqual(plan, this.plan)) return;
     this.plan = plan;
     this.balancer.update(plan.endpoints, plan.affinityTimeoutSeconds);
+    this.#stats = new Map();
     for (const [key, set] of this.#conns) {
       if (this.balancer.has(key)) continue;
       for (const c of set) c.drain(this.settings.drainMs);
     }
+    if (this.#held.size > 0 && (this.balancer.size > 0 || plan.whenEmpty === 'reject')) this.#release();
   }
 
   // close stops accepting; open connections drain for drainMs, or are reset at once when drainMs is 0.
   close(drainMs = this.settings.drainMs): Promise<void> {
     clearInterval(this.#sweeper);
+    for (const s of this.#held) s.resetAndDestroy();
     for (const set of this.#conns.values()) for (const c of set) drainMs > 0 ? c.drain(drainMs) : c.reset();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
@@ -63,6 +80,16 @@ export class TcpListener implements ConnectionOwner {
     let n = 0;
     for (const s of this.#conns.values()) n += s.size;
     return n;
+  }
+
+  // held returns how many connections are held unanswered (drop listener without endpoints).
+  held(): number { return this.#held.size; }
+
+  // stats returns the metrics cell of one endpoint, cached until the next plan update.
+  stats(endpointKey: string): EndpointStats {
+    let s = this.#stats.get(endpointKey);
+    if (!s) this.#stats.set(endpointKey, s = this.settings.metrics.endpoint(this.plan, endpointKey));
+    return s;
   }
 
   established(conn: TcpConnection): void {
@@ -78,12 +105,39 @@ export class TcpListener implements ConnectionOwner {
   }
 
   #accept(s: Socket): void {
-    if (this.balancer.size === 0) {
-      s.on('error', () => {});
-      this.settings.metrics.rejected(this.plan);
-      s.resetAndDestroy();
-      return;
+    if (this.balancer.size > 0) { new TcpConnection(s, this).start(); return; }
+    s.on('error', () => {});
+    this.settings.metrics.rejected(this.plan);
+    if (this.plan.whenEmpty === 'drop' && this.#held.size < MAX_HELD) this.#hold(s);
+    else s.resetAndDestroy();
+  }
+
+  #hold(s: Socket): void {
+    s.pause();
+    this.#held.add(s);
+    s.on('close', () => this.#held.delete(s));
+    s.setTimeout(this.settings.holdMs, () => s.resetAndDestroy());
+  }
+
+  // #release hands held connections to endpoints that appeared (or resets them when the plan now rejects).
+  #release(): void {
+    for (const s of this.#held) {
+      this.#held.delete(s);
+      s.setTimeout(0);
+      s.removeAllListeners('close');
+      s.removeAllListeners('timeout');
+      s.removeAllListeners('error');
+      if (s.destroyed) continue;
+      if (this.balancer.size === 0) { s.on('error', () => {}); s.resetAndDestroy(); continue; }
+      new TcpConnection(s, this).start();
     }
-    new TcpConnection(s, this).start();
+  }
+
+  #sweep(): void {
+    this.balancer.sweep();
+    const idle = this.settings.idleTimeoutMs;
+    if (idle <= 0) return;
+    const now = Date.now();
+    for (const set of this.#conns.values()) for (const c of set) c.idle(now, idle);
   }
 }

@@ -2,7 +2,7 @@
 // listener, one HTTP server per healthCheckNodePort. apply() diffs the plan against the open listeners, so a
 // Service that did not change keeps its sockets, balancers, affinity and connections untouched.
 import { isDeepStrictEqual } from 'node:util';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { EventRecorder, L4Backend, ProxyLogger } from '../../backend.ts';
 import { nopLogger } from '../../backend.ts';
 import type { HealthCheckPlan, L4Plan, ListenerKey, ListenerPlan } from '../../plan/types.ts';
@@ -15,17 +15,24 @@ import { UdpListener } from './udp-listener.ts';
 export interface UserspaceBackendOptions {
   events?: EventRecorder;
   logger?: ProxyLogger;
-  // registry receives the proxy's metrics; without it they are kept but not exported.
+  // registry receives the proxy's metrics; without it the backend makes its own (see `registry`).
   registry?: Registry;
   idleTimeoutMs?: number;
   udpIdleTimeoutMs?: number;
   drainMs?: number;
   connectTimeoutMs?: number;
+  // holdMs: how long a connection to a Local-policy listener without local endpoints is held (default 120 s,
+  // about as long as Linux retries a dropped SYN).
+  holdMs?: number;
+  // reusePort binds TCP listeners with SO_REUSEPORT so several worker processes can serve them (Linux).
+  reusePort?: boolean;
 }
 
 type Listener = TcpListener | UdpListener;
 
 export class UserspaceBackend implements L4Backend {
+  // registry holds the portico_proxy_* metrics; mount it on /metrics (or merge it with Registry.merge).
+  readonly registry: Registry;
   readonly #settings: ListenerSettings;
   readonly #events: EventRecorder | undefined;
   readonly #log: ProxyLogger;
@@ -41,12 +48,15 @@ export class UserspaceBackend implements L4Backend {
       if (!(x >= 0) || !Number.isFinite(x)) throw new TypeError(`UserspaceBackend: ${name} must be a finite number >= 0`);
       return x;
     };
+    this.registry = opts.registry ?? new Registry();
     this.#settings = {
-      metrics: new ProxyMetrics(opts.registry ? [opts.registry] : []),
+      metrics: new ProxyMetrics([this.registry]),
       idleTimeoutMs: ms(opts.idleTimeoutMs, 3_600_000, 'idleTimeoutMs'),
       udpIdleTimeoutMs: ms(opts.udpIdleTimeoutMs, 30_000, 'udpIdleTimeoutMs'),
       drainMs: ms(opts.drainMs, 10_000, 'drainMs'),
       connectTimeoutMs: ms(opts.connectTimeoutMs, 3_000, 'connectTimeoutMs'),
+      holdMs: ms(opts.holdMs, 120_000, 'holdMs'),
+      reusePort: opts.reusePort ?? false,
     };
     this.#events = opts.events;
     this.#log = opts.logger ?? nopLogger;

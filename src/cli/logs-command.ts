@@ -1,0 +1,68 @@
+// logs is `portico logs POD [-c CONTAINER] [-f] [-p] [--tail N] [--timestamps]`: the pod's log
+// subresource, streamed to stdout as it arrives (kubectl logs' shape and flags).
+import { flag, flagBool, parseArgs } from './args.ts';
+import type { FlagSpec } from './args.ts';
+import { defaultKubeconfigPath, readKubeTarget } from './kubeconfig.ts';
+import { CliError } from './resources.ts';
+import { ApiError } from '../lib/errors.ts';
+import type { StatusDetails, StatusReason } from '../lib/errors.ts';
+
+export const LOGS_FLAGS: FlagSpec[] = [
+  { names: ['--kubeconfig'] }, { names: ['--server', '-s'] }, { names: ['-n', '--namespace'] },
+  { names: ['-c', '--container'] }, { names: ['-f', '--follow'], boolean: true }, { names: ['-p', '--previous'], boolean: true },
+  { names: ['--tail'] }, { names: ['--timestamps'], boolean: true }, { names: ['--since'] },
+];
+
+// logsQuery turns the flags into the log subresource's query string.
+export function logsQuery(o: { container?: string | undefined; follow: boolean; previous: boolean; tail?: string | undefined; timestamps: boolean; since?: string | undefined }): string {
+  const q = new URLSearchParams();
+  if (o.container) q.set('container', o.container);
+  if (o.follow) q.set('follow', 'true');
+  if (o.previous) q.set('previous', 'true');
+  if (o.tail !== undefined) {
+    if (!/^-?\d+$/.test(o.tail)) throw new CliError(`invalid --tail "${o.tail}": want a number`);
+    if (Number(o.tail) >= 0) q.set('tailLines', o.tail);
+  }
+  if (o.timestamps) q.set('timestamps', 'true');
+  if (o.since !== undefined) {
+    const m = /^(\d+)(s|m|h)$/.exec(o.since);
+    if (!m) throw new CliError(`invalid --since "${o.since}": want a duration like 10s, 5m or 1h`);
+    q.set('sinceSeconds', String(Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2] ?? 's']!));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export async function runLogs(argv: readonly string[], out: (text: string) => void, signal?: AbortSignal): Promise<number> {
+  const p = parseArgs(argv, LOGS_FLAGS);
+  let podArg = p.positionals[0];
+  if (!podArg || p.positionals.length > 2) throw new CliError('logs needs POD [CONTAINER] (e.g. portico logs echo-7d9c-abcde)');
+  if (podArg.startsWith('pod/') || podArg.startsWith('pods/')) podArg = podArg.slice(podArg.indexOf('/') + 1);
+  const server = flag(p, 'server');
+  const target = server ? { server, namespace: 'default' } : readKubeTarget(flag(p, 'kubeconfig') ?? defaultKubeconfigPath());
+  const ns = flag(p, 'namespace') ?? target.namespace;
+  const container = flag(p, 'container') ?? p.positionals[1];
+  const query = logsQuery({
+    container, follow: flagBool(p, 'follow'), previous: flagBool(p, 'previous'),
+    tail: flag(p, 'tail'), timestamps: flagBool(p, 'timestamps'), since: flag(p, 'since'),
+  });
+  const url = `${target.server.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(podArg)}/log${query}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'text/plain, application/json', 'user-agent': 'portico-cli' }, ...(signal ? { signal } : {}) });
+  } catch (e) {
+    throw new CliError(`cannot reach the server ${target.server}: ${(e as { cause?: Error }).cause?.message ?? String(e)}`);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let s: { reason?: StatusReason; message?: string; details?: StatusDetails } = {};
+    try { s = JSON.parse(text); } catch { s = { message: text }; }
+    throw new ApiError(res.status, s.reason ?? 'InternalError', s.message ?? `HTTP ${res.status}`, s.details);
+  }
+  if (!res.body) return 0;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) out(decoder.decode(chunk, { stream: true }));
+  const tail = decoder.decode();
+  if (tail) out(tail);
+  return 0;
+}
