@@ -64,6 +64,23 @@ describe('the README demo (serve -f examples/)', { timeout: 240_000 }, () => {
     for (const name of seen.keys()) assert.ok(pods.some((x) => x.name === name), `${name} is an echo pod`);
   });
 
+  test('the Ingress routes echo.localhost to the pods, rewrites /api/..., and 404s other hosts', { timeout: 60_000 }, async () => {
+    const port = p.ingress?.http ?? 0;
+    assert.ok(port > 0, 'serve printed its Ingress port');
+    const base = `http://127.0.0.1:${port}`;
+    const seen = await eventually(async () => {
+      const s = await curlMany(`${base}/hello`, 9, ['-H', 'Host: echo.localhost']);
+      return s.size === 3 && s;
+    }, 50_000, 250);
+    assert.deepEqual([...seen.keys()].sort(), pods.map((x) => x.name).sort());
+    const api = await exec('curl', ['-sS', '--max-time', '5', '-H', 'Host: echo.localhost', `${base}/api/x/y?q=1`]);
+    assert.match(api.stdout, /^pod \S+ \(\S+\) answered GET \/x\/y\?q=1\n$/);
+    const other = await exec('curl', ['-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Host: nope.localhost', `${base}/`]);
+    assert.equal(other.stdout, '404');
+    const ing = JSON.parse((await p.kubectl(['get', 'ingress', 'echo', '-o', 'json'])).stdout) as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } };
+    assert.equal(ing.status?.loadBalancer?.ingress?.[0]?.ip, NODE_IP);
+  });
+
   test('DNS answers the Service, SRV, PTR, headless and ExternalName names', { timeout: 60_000 }, async () => {
     const dig = (...args: string[]) => digShort(p, args);
     assert.deepEqual(await dig('echo.default.svc.cluster.local'), [clusterIP]);
@@ -127,8 +144,8 @@ interface PodJson { metadata: { name: string }; status?: { podIP?: string; condi
 interface ServiceJson { spec: { clusterIP: string; selector?: unknown; ports: { name: string; port: number; protocol: string }[] } }
 
 // curlMany makes n requests in one curl run, each on a new connection, and counts answers by pod name.
-async function curlMany(url: string, n: number): Promise<Map<string, number>> {
-  const r = await exec('curl', ['-sS', '--max-time', '5', '-H', 'Connection: close', ...Array.from({ length: n }, () => url)]);
+async function curlMany(url: string, n: number, extra: string[] = []): Promise<Map<string, number>> {
+  const r = await exec('curl', ['-sS', '--max-time', '5', '-H', 'Connection: close', ...extra, ...Array.from({ length: n }, () => url)]);
   const seen = new Map<string, number>();
   for (const m of r.stdout.matchAll(/^pod (\S+) \(/gm)) seen.set(m[1] ?? '', (seen.get(m[1] ?? '') ?? 0) + 1);
   return seen;

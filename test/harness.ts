@@ -24,6 +24,7 @@ export interface Portico {
   port: number;
   pid: number;                         // the serve process
   dns?: { host: string; port: number };  // where its DNS server listens (absent with --disable-dns)
+  ingress?: { http: number; https: number };  // the Ingress controller's ports (absent with --disable-ingress)
   kubeconfig: string;
   dataDir: string;
   logs(): string;                      // the server's stderr so far
@@ -79,10 +80,11 @@ const LISTENING = /portico: API listening on (http:\/\/[^\s]+) \(kubeconfig: ([^
 // START_TIMEOUT_MS bounds a start: loading the modules alone takes 8 s on two cores shared by many agents.
 const START_TIMEOUT_MS = 60_000;
 const DNS_LISTENING = /portico: DNS listening on \[?([^\s\]]+?)\]?:(\d+) /;
+const INGRESS_LISTENING = /portico: Ingress listening on http \S+:(\d+), https \S+:(\d+) /;
 
 // SHARED_PORT_DEFAULTS keep every server off fixed shared ports: the cluster DNS picks a free port (serve
 // prints it; Portico.dns has it) and never forwards to a real upstream. A test's own args come later and win.
-const SHARED_PORT_DEFAULTS = ['--dns-addr', '127.0.0.1:0', '--dns-upstream', 'none'];
+const SHARED_PORT_DEFAULTS = ['--dns-addr', '127.0.0.1:0', '--dns-upstream', 'none', '--http-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0'];
 
 // isolationArgs keep parallel servers' data planes apart. Pods get a /24 of their own, derived from the
 // data dir (a restart on the same dir keeps its pod addresses). The service proxy binds every ClusterIP,
@@ -124,9 +126,11 @@ export async function startPortico(o: { args?: string[]; dataDir?: string; timeo
   const kubeconfig = resolve(ROOT, m[2] ?? '');
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dataDir };
   const dns = DNS_LISTENING.exec(stdout);
+  const ing = INGRESS_LISTENING.exec(stdout);
   return {
     url, port: Number(new URL(url).port), kubeconfig, dataDir, pid: child.pid ?? 0,
     ...(dns ? { dns: { host: dns[1] ?? '', port: Number(dns[2]) } } : {}),
+    ...(ing ? { ingress: { http: Number(ing[1]), https: Number(ing[2]) } } : {}),
     logs: () => stderr,
     kubectl: (args, eo = {}) => exec(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env, ...eo }),
     portico: (args, eo = {}) => exec(NODE, [PORTICO, ...args], { env, ...eo }),

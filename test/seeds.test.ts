@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, startPortico } from './harness.ts';
+import { ROOT, eventually, startPortico } from './harness.ts';
 import type { Portico } from './harness.ts';
 
 const SEEDS = join(ROOT, 'test/fixtures/seeds');
@@ -89,7 +89,13 @@ describe('seed documents through kubectl', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /^seed-4\s+service\/hdls\s+ClusterIP\s+\S+\s+<none>\s+8080\/TCP,8080\/UDP\s+/m);
     assert.match(r.stdout, /^NAMESPACE\s+NAME\s+ENDPOINTS\s+AGE$/m);
     assert.match(r.stdout, /^NAMESPACE\s+NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE$/m);
-    assert.match(r.stdout, /ingress\.networking\.k8s\.io\/hdls-ingress\s+<none>\s+hdls\.me\s+80\s+/);
+    assert.match(r.stdout, /ingress\.networking\.k8s\.io\/hdls-ingress\s+<none>\s+hdls\.me\s+(127\.0\.0\.1\s+)?80\s+/);
+    // The Ingress controller serves it (portico is the default class) and reports the node address.
+    const served = await eventually(async () => {
+      const g = await p.kubectl(['get', 'ingress', '-A']);
+      return /hdls-ingress\s+<none>\s+hdls\.me\s+127\.0\.0\.1\s+80\s+/.test(g.stdout) && g.stdout;
+    }, 10_000, 200);
+    assert.ok(served);
   });
 
   test('a selector-less Service takes manual Endpoints (the corrected seed)', async () => {

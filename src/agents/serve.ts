@@ -24,6 +24,7 @@ import type { Upstream } from '../dns/index.ts';
 import { bootstrap, bootstrapKubeDns } from './bootstrap.ts';
 import { startDns, startProxy, whenMirrored } from './data-plane.ts';
 import type { DataPlaneDeps } from './data-plane.ts';
+import { startIngressController } from '../ingress/index.ts';
 import { applyManifests } from './manifests.ts';
 import { registerNode, runLeaseHeartbeat } from './node-registration.ts';
 
@@ -44,6 +45,8 @@ export interface ServeOptions {
   dns?: { host: string; port: number; upstreams?: readonly Upstream[] };
   // proxy is the service proxy's mode; absent: no proxy (--disable-proxy).
   proxy?: { mode: 'userspace' };
+  // ingress is the Ingress controller's listeners (port 0 picks a free one); absent: none (--disable-ingress).
+  ingress?: { httpAddr: string; httpsAddr: string; ingressClass: string; tcpServicesConfigMap?: string | undefined; udpServicesConfigMap?: string | undefined };
 }
 
 export interface Running {
@@ -51,6 +54,7 @@ export interface Running {
   port: number;
   kubeconfig: string;
   dns?: { host: string; port: number };   // where the DNS server listens, when it runs
+  ingress?: { httpPort: number; httpsPort: number };  // the Ingress controller's ports, when it runs
   done: Promise<void>;          // settles once everything stopped after the signal aborted
 }
 
@@ -59,6 +63,8 @@ export const SERVE_DEFAULTS: ServeOptions = {
   nodePortRange: { base: 30000, size: 2768 }, clusterDomain: 'cluster.local', nodeIP: '127.0.0.1',
   nodeName: hostname().toLowerCase(), podCIDR: '127.244.0.0/16', manifests: [], logLevel: 'info',
   dns: { host: '127.0.0.1', port: 10053 }, proxy: { mode: 'userspace' },
+  // The node address, not 0.0.0.0: a wildcard listener on 8080 would refuse every ClusterIP Service on 8080.
+  ingress: { httpAddr: '127.0.0.1:8080', httpsAddr: '127.0.0.1:8443', ingressClass: 'portico' },
 };
 
 // ListenError says which address serve could not listen on, and which flag sets it.
@@ -133,10 +139,11 @@ async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<
   const heartbeat = runLeaseHeartbeat(registry, node, loops.signal);
   stack.push({ name: 'heartbeat', close: () => { loops.abort(); return heartbeat; } });
   if (opts.proxy) await startServiceProxy(ctx, dns !== undefined);
+  const ingress = opts.ingress ? await startIngress(ctx, opts.ingress) : undefined;
   await applyManifests(registry, opts.manifests, log);
   const kubeconfig = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, api.url);
-  return { url: api.url, port: api.port, kubeconfig, ...(dns ? { dns } : {}) };
+  return { url: api.url, port: api.port, kubeconfig, ...(dns ? { dns } : {}), ...(ingress ? { ingress } : {}) };
 }
 
 interface DataPlaneContext {
@@ -165,6 +172,28 @@ async function startServiceProxy(c: DataPlaneContext, withKubeDns: boolean): Pro
   await whenMirrored(c.plane, own, 2_000, c.loops.signal);
   const proxyRun = startProxy(c.plane, c.opts.nodeIP, c.loops.signal).catch((err: unknown) => c.plane.log.error({ event: 'proxyStopped', err }));
   c.stack.push({ name: 'proxy', close: () => { c.loops.abort(); return proxyRun; } });
+}
+
+// startIngress runs the Ingress controller on the shared informers; a bind failure names its flag.
+async function startIngress(c: DataPlaneContext, o: NonNullable<ServeOptions['ingress']>): Promise<{ httpPort: number; httpsPort: number }> {
+  let ing;
+  try {
+    ing = await startIngressController({
+      source: c.plane.source, informers: c.plane.informers, httpAddr: o.httpAddr, httpsAddr: o.httpsAddr,
+      ingressClass: o.ingressClass, tcpServicesConfigMap: o.tcpServicesConfigMap, udpServicesConfigMap: o.udpServicesConfigMap,
+      nodeIP: c.opts.nodeIP, signal: c.loops.signal, logger: c.plane.log.child({ component: 'ingress' }), dataDir: c.opts.dataDir,
+    });
+  } catch (e) {
+    const err = e as { code?: string; address?: string; port?: number };
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      const which = err.port !== undefined && o.httpsAddr.endsWith(`:${err.port}`) ? ['--https-addr', o.httpsAddr] : ['--http-addr', o.httpAddr];
+      throw new ListenError(which[0] ?? '--http-addr', which[1] ?? o.httpAddr, err.code);
+    }
+    throw e;
+  }
+  const run = ing;
+  c.stack.push({ name: 'ingress', close: () => { c.loops.abort(); return run.done; } });
+  return { httpPort: run.httpPort, httpsPort: run.httpsPort };
 }
 
 // listenDns starts the DNS server; a bind failure becomes a ListenError naming --dns-addr.

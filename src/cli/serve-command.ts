@@ -13,6 +13,8 @@ const SPECS: FlagSpec[] = [
   { names: ['-f', '--filename'], repeatable: true },
   { names: ['--dns-addr'] }, { names: ['--dns-upstream'] }, { names: ['--proxy-mode'] },
   { names: ['--disable-proxy'], boolean: true }, { names: ['--disable-dns'], boolean: true },
+  { names: ['--http-addr'] }, { names: ['--https-addr'] }, { names: ['--ingress-class'] },
+  { names: ['--tcp-services-configmap'] }, { names: ['--udp-services-configmap'] }, { names: ['--disable-ingress'], boolean: true },
 ];
 
 const PROXY_MODES = ['userspace'] as const;
@@ -68,7 +70,30 @@ export function serveOptions(argv: readonly string[]): ServeOptions {
     logLevel: flag(p, 'log-level') ?? SERVE_DEFAULTS.logLevel,
     ...dnsOptions(p),
     ...proxyOptions(p),
+    ...ingressOptions(p),
   };
+}
+
+// ingressOptions reads the Ingress controller's flags (ingress-nginx's names where it has them).
+function ingressOptions(p: ParsedArgs): Pick<ServeOptions, 'ingress'> {
+  const d = SERVE_DEFAULTS.ingress ?? { httpAddr: '127.0.0.1:8080', httpsAddr: '127.0.0.1:8443', ingressClass: 'portico' };
+  const httpAddr = flag(p, 'http-addr') ?? d.httpAddr;
+  const httpsAddr = flag(p, 'https-addr') ?? d.httpsAddr;
+  for (const [name, v] of [['--http-addr', httpAddr], ['--https-addr', httpsAddr]] as const) {
+    const a = parseHostPort(v, name);
+    if (!isIP(a.host)) throw new CliError(`invalid ${name} "${v}": the host must be an IP address`);
+  }
+  const ingressClass = flag(p, 'ingress-class') ?? d.ingressClass;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ingressClass)) throw new CliError(`invalid --ingress-class "${ingressClass}": must be a DNS subdomain name`);
+  const cm = (name: string): string | undefined => {
+    const v = flag(p, name);
+    if (v !== undefined && !/^[a-z0-9][-a-z0-9.]*\/[a-z0-9][-a-z0-9.]*$/.test(v)) throw new CliError(`invalid --${name} "${v}": want NAMESPACE/NAME`);
+    return v;
+  };
+  const tcp = cm('tcp-services-configmap');
+  const udp = cm('udp-services-configmap');
+  if (flagBool(p, 'disable-ingress')) return {};
+  return { ingress: { httpAddr, httpsAddr, ingressClass, tcpServicesConfigMap: tcp, udpServicesConfigMap: udp } };
 }
 
 function dnsOptions(p: ParsedArgs): Pick<ServeOptions, 'dns'> {
@@ -108,6 +133,10 @@ export async function serveCommand(argv: readonly string[], out: (line: string) 
   if (running.dns) {
     const host = running.dns.host.includes(':') ? `[${running.dns.host}]` : running.dns.host;
     out(`portico: DNS listening on ${host}:${running.dns.port} (udp+tcp, zone ${opts.clusterDomain})\n`);
+  }
+  if (running.ingress && opts.ingress) {
+    const h = (addr: string) => addr.slice(0, addr.lastIndexOf(':'));
+    out(`portico: Ingress listening on http ${h(opts.ingress.httpAddr)}:${running.ingress.httpPort}, https ${h(opts.ingress.httpsAddr)}:${running.ingress.httpsPort} (class ${opts.ingress.ingressClass})\n`);
   }
   out(`portico: API listening on ${running.url} (kubeconfig: ${running.kubeconfig})\n`);
   await running.done;

@@ -111,6 +111,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   async #listAndWatch(signal: AbortSignal, onProgress: () => void): Promise<void> {
     const list = await this.#opts.source.list(this.info, this.#opts.namespace, this.#listOptions());
     if (signal.aborted) return;
+    if (this.#freeze) await freezeInTurns(list.items, signal);
+    if (signal.aborted) return;
     this.#replace(list.items as T[]);
     this.#resourceVersion = list.metadata.resourceVersion ?? '';
     this.#markSynced();
@@ -197,6 +199,18 @@ export class Informer<T extends KubeObject = KubeObject> {
       for (const o of this.#indexer.list()) for (const h of this.#handlers) this.#deliver(() => h.onUpdate?.(o, o));
     }, ms);
     return () => clearInterval(t);
+  }
+}
+
+// FREEZE_TURN is how many listed objects are frozen per turn of the event loop: freezing a 10,000-object
+// relist at once held the loop for hundreds of ms. The cache is still replaced in one step (#replace), so
+// readers never see half of a relist.
+const FREEZE_TURN = 500;
+
+async function freezeInTurns(items: readonly unknown[], signal: AbortSignal): Promise<void> {
+  for (let i = 0; i < items.length && !signal.aborted; i += FREEZE_TURN) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const o of items.slice(i, i + FREEZE_TURN)) deepFreeze(o);
   }
 }
 

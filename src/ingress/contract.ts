@@ -78,6 +78,10 @@ export type Verdict = typeof CONTINUE | typeof DONE;
 export interface Middleware {
   readonly name: string;
   handle(ctx: RequestContext): Verdict;
+  // actsOn is false when the middleware can never act on requests of this scheme to a host with (or
+  // without) TLS; the core then leaves it out of that scheme's chain, so routes whose chain ends up
+  // empty skip the RequestContext. Absent means "may act".
+  actsOn?(scheme: 'http' | 'https', hostHasTLS: boolean): boolean;
 }
 
 export interface MiddlewareDeps {

@@ -7,11 +7,11 @@
 //
 // Group commit: writes made in the same turn of the event loop join one batch, committed once on
 // setImmediate; then their events are published and their promises resolve. A read waits for the batch
-// open when it is called (so it sees every write issued before it), then reads the engine, rewinding the
-// keys a newer open batch changed to their state before it (its first record per key says what that
-// was): nobody observes a write before it is durable. Waiting until no batch is open instead starved
-// readers under a steady stream of writes (the writers woken by one commit opened the next batch before
-// the reader's turn came, and a GET waited for seconds).
+// open when it is called (so it sees every write issued before it; get only when that batch wrote its
+// key), then reads the engine, rewinding the keys a newer open batch changed to their state before it
+// (its first record per key says what that was): nobody observes a write before it is durable. Waiting
+// until no batch was open instead starved readers under a steady stream of writes (the writers woken by
+// one commit opened the next batch before the reader's turn came, and a GET waited for seconds).
 // currentRevision() is the last committed revision.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../api/types.ts';
@@ -75,8 +75,12 @@ export class KvStore implements Store {
     return JSON.parse(text);
   }
 
+  // get waits only when the open batch wrote key (the read must see that write): otherwise the key's
+  // committed state is its row, and waiting for the batch would only delay the reader by a commit.
   async get(gr: GroupResource, key: string): Promise<KubeObject> {
-    await this.#settled();
+    this.#checkOpen();
+    const b = this.#batch;
+    if (b?.first.has(key)) await this.#settled();
     const text = this.#committedText(key);
     if (text === undefined) throw notFound(gr, nameOfKey(key));
     return JSON.parse(text);

@@ -100,6 +100,21 @@ function runCrudConformance(open: () => Promise<Store>): void {
     assert.equal(await s.count('/registry/services/burst/'), 50);
   }));
 
+  test('a get waits for the open batch only when it wrote the key, and never returns uncommitted state', TIMEOUT, () => withStore(open, async (s) => {
+    const a = await s.create(SVC, key('default', 'a'), svc('default', 'a'));
+    const order: string[] = [];
+    const write = s.create(SVC, key('default', 'b'), svc('default', 'b')).then(() => { order.push('write'); });
+    const other = s.get(SVC, key('default', 'a')).then((o) => { order.push('other'); return o; });
+    const same = s.get(SVC, key('default', 'b')).then((o) => { order.push('same'); return o; });
+    const update = s.guaranteedUpdate(SVC, key('default', 'a'), (o) => ({ ...o, spec: { changed: true } }));
+    const stale = s.get(SVC, key('default', 'a'));
+    await Promise.all([write, other, same, update]);
+    assert.deepEqual(order, ['other', 'write', 'same']);
+    assert.deepEqual(await other, a);
+    assert.equal((await same).metadata?.name, 'b');
+    assert.deepEqual((await stale).spec, { changed: true }, 'a get issued after an update sees it');
+  }));
+
   // Writers that write again as soon as their write commits keep a batch open nearly all the time: a read
   // must wait for one commit at most (it used to wait for a moment with no batch open, for seconds), and
   // still see only committed state.

@@ -76,12 +76,19 @@ async function watch(ctx: ResourceContext, req: IncomingMessage, res: ServerResp
 }
 
 // encodedObjects caches the JSON of watch event objects, which the registry shares between watches:
-// an event is encoded once, not once per watcher.
-const encodedObjects = new WeakMap<object, string>();
+// an event is encoded once, not once per watcher. It keeps the last ENCODED_EVENTS only: in-process
+// informers cache the shared objects themselves, and a WeakMap would keep every cached object's JSON
+// alive with it (~20 MB at 20,000 objects); the watchers of one event encode it within a few turns.
+const ENCODED_EVENTS = 2048;
+const encodedObjects = new Map<object, string>();
 
 function objectJSON(obj: KubeObject): string {
   let text = encodedObjects.get(obj);
-  if (text === undefined) { text = JSON.stringify(obj); encodedObjects.set(obj, text); }
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    encodedObjects.set(obj, text);
+    if (encodedObjects.size > ENCODED_EVENTS) for (const k of encodedObjects.keys()) { encodedObjects.delete(k); break; }
+  }
   return text;
 }
 

@@ -51,3 +51,31 @@ test('controller retries failing keys with backoff and stops on abort', async ()
   ac.abort();
   await done;
 });
+
+// Six controllers with a backlog of 1 ms reconciles share one 5 ms budget per turn of the event loop:
+// a turn runs about 5 of them plus at most one per other controller (with a budget each, 30 or more).
+test('controllers share one yield budget per turn of the event loop', { timeout: 20_000 }, async () => {
+  let turn = 0;
+  let probing = true;
+  const tick = (): void => { turn++; if (probing) setImmediate(tick); };
+  setImmediate(tick);
+  const perTurn = new Map<number, number>();
+  const spin = (ms: number): void => { const end = performance.now() + ms; while (performance.now() < end) { /* busy */ } };
+  const ac = new AbortController();
+  let left = 6 * 60;
+  let allDone = (): void => {};
+  const finished = new Promise<void>((r) => { allDone = r; });
+  const controllers = Array.from({ length: 6 }, (_, c) => new Controller({
+    name: `c${c}`,
+    reconcile: async () => { spin(1); perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1); if (--left === 0) allDone(); },
+  }));
+  for (const c of controllers) for (let i = 0; i < 60; i++) c.enqueue(`k${i}`);
+  const runs = controllers.map((c) => c.run(ac.signal));
+  await finished;
+  ac.abort();
+  probing = false;
+  await Promise.all(runs);
+  const most = Math.max(...perTurn.values());
+  assert.ok(perTurn.size > 20, `ran in ${perTurn.size} turns`);
+  assert.ok(most <= 15, `one turn ran ${most} reconciles of 1 ms`);
+});
