@@ -13,7 +13,9 @@ const cases = [
 for (const c of cases) {
   test(`hsts: ${c.desc}`, () => {
     const ctx = newRequestContext({ scheme: c.scheme, hostHasTLS: c.tls });
-    new HstsMiddleware(c.h).handle(ctx);
+    const m = new HstsMiddleware(c.h);
+    m.handle(ctx);
     assert.equal(ctx.responseHeaders['strict-transport-security'], c.want);
+    assert.equal(m.actsOn(c.scheme, c.tls), c.want !== undefined);
   });
 }

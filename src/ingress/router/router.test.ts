@@ -67,9 +67,14 @@ test('a match costs the same with 1 and 5,000 rules', () => {
   const one = build(1);
   const many = build(5000);
   assert.equal(many.match('bench.example', '/app/x/y', out)?.id, 'app');
-  const ratios: number[] = [];
-  for (let k = 0; k < 7; k++) ratios.push(matchCost(many, 200_000) / matchCost(one, 200_000));
-  ratios.sort((a, b) => a - b);
-  // Generous bound: the machine is shared; bench/ingress.ts measures the end-to-end 10% target.
-  assert.ok((ratios[3] ?? 9) < 1.5, `median cost ratio 5000/1 rules: ${ratios[3]}`);
+  let bestMany = Infinity;
+  let bestOne = Infinity;
+  for (let k = 0; k < 7; k++) {
+    bestMany = Math.min(bestMany, matchCost(many, 200_000));
+    bestOne = Math.min(bestOne, matchCost(one, 200_000));
+  }
+  // The best of seven runs each (noise on a shared machine only adds time), with a generous bound;
+  // bench/ingress.ts measures the end-to-end 10% target.
+  const ratio = bestMany / bestOne;
+  assert.ok(ratio < 1.5, `best cost ratio 5000/1 rules: ${ratio}`);
 });

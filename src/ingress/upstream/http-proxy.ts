@@ -157,7 +157,9 @@ function startBody(x: Exchange): void {
 function onBodyData(this: Tagged<DownReq>, chunk: Buffer): void {
   const x = this[X];
   const preq = x?.preq;
-  if (!x || !preq || x.finished || preq.destroyed) return;
+  // Even after the backend answered, the rest of the body is written (as pipe() would), so the
+  // keep-alive connection's framing stays whole.
+  if (!x || !preq || preq.destroyed) return;
   x.bodyBytes += chunk.length;
   if (x.bodyLimit > 0 && x.bodyBytes > x.bodyLimit) { bodyTooLarge(x, preq); return; }
   if (!preq.write(chunk)) {
