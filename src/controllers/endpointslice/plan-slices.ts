@@ -48,9 +48,11 @@ export function planSlices(input: PlanInput): SlicePlan {
     if (kept) unchanged.push(kept);
   }
   recycle(plan);
+  // Unchanged slices only need their labels/owner checked: compare on a shallow copy of the metadata
+  // (withMeta replaces, never mutates, what it sets) and deep-clone only the few that need an update.
   for (const s of unchanged) {
-    const next = withMeta(structuredClone(s), input, false);
-    if (!isDeepStrictEqual(next.metadata, s.metadata)) plan.update.push(next);
+    const meta = withMeta({ ...s, metadata: { ...s.metadata } }, input, false).metadata;
+    if (!isDeepStrictEqual(meta, s.metadata)) plan.update.push(withMeta(structuredClone(s), input, false));
   }
   return plan;
 }
@@ -79,7 +81,7 @@ function reconcileGroup(g: EndpointGroup, slices: EndpointSlice[], input: PlanIn
   while (remaining.length > 0) plan.create.push(newSlice(input, g, remaining.splice(0, input.maxPerSlice)));
   for (const st of states) {
     if (st.eps.length === 0) plan.delete.push(st.slice);
-    else if (st.changed) plan.update.push(withMeta({ ...structuredClone(st.slice), ports: g.ports, endpoints: st.eps }, input, true));
+    else if (st.changed) plan.update.push(withMeta({ ...cloneWithout(st.slice), ports: g.ports, endpoints: st.eps }, input, true));
     else unchanged.push(st.slice);
   }
 }
@@ -92,8 +94,15 @@ function keepPlaceholder(input: PlanInput, plan: SlicePlan): EndpointSlice | und
   if (i < 0) { plan.create.push(newSlice(input, { key: '', ports: [], endpoints: [] }, [])); return undefined; }
   const [s] = plan.delete.splice(i, 1);
   if (s && isPlaceholder(s)) return s;
-  if (s) plan.update.push(withMeta({ ...structuredClone(s), ports: [], endpoints: [] }, input, true));
+  if (s) plan.update.push(withMeta({ ...cloneWithout(s), ports: [], endpoints: [] }, input, true));
   return undefined;
+}
+
+// cloneWithout deep-copies a slice but its endpoints and ports, which the caller replaces anyway
+// (copying a full slice of endpoints only to drop them showed in profiles).
+// Keys keep their order, so the written JSON is the same as before.
+function cloneWithout(s: EndpointSlice): EndpointSlice {
+  return structuredClone({ ...s, endpoints: [], ports: [] });
 }
 
 // recycle turns a create + a delete into one update of the slice that would be deleted.
