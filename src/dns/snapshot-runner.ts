@@ -27,6 +27,12 @@ export interface SnapshotRunnerOptions {
 }
 
 const SYNC_POLL_MS = 50;
+// A build is whole-zone (the names map is assembled anew), so builds are also spaced by their own cost: the
+// next one starts no sooner than BUSY_FACTOR × the last build's duration after it (at most MAX_BUSY_GAP_MS).
+// A small zone still follows a change within ~minIntervalMs; a 10,000-Service zone takes at most ~1/5 of a
+// core for DNS while Services stream in, instead of starving the API server.
+const BUSY_FACTOR = 4;
+const MAX_BUSY_GAP_MS = 1000;
 
 export class SnapshotRunner {
   readonly #o: SnapshotRunnerOptions;
@@ -34,6 +40,7 @@ export class SnapshotRunner {
   #current: Snapshot | undefined;
   #timer: NodeJS.Timeout | undefined;
   #lastRun = -Infinity;
+  #lastCost = 0;
   #stopped = false;
   readonly #unsubscribe: () => void;
   readonly #waiters: (() => void)[] = [];
@@ -57,7 +64,8 @@ export class SnapshotRunner {
   // schedule asks for a recompile; calls before it runs coalesce into one.
   schedule(): void {
     if (this.#stopped || this.#timer) return;
-    const wait = Math.max(0, this.#lastRun + this.#minInterval - this.#now());
+    const gap = Math.max(this.#minInterval, Math.min(MAX_BUSY_GAP_MS, BUSY_FACTOR * this.#lastCost));
+    const wait = Math.max(0, this.#lastRun + this.#lastCost + gap - this.#now());
     this.#timer = setTimeout(() => this.#run(), wait);
   }
 
@@ -84,6 +92,8 @@ export class SnapshotRunner {
       for (const w of this.#waiters.splice(0)) w();
     } catch (err) {
       this.#o.onError?.(err);
+    } finally {
+      this.#lastCost = this.#now() - this.#lastRun;
     }
   }
 

@@ -11,13 +11,22 @@ import type { ProxySource } from './source.ts';
 import { EndpointsChangeTracker } from './tracker/endpoints-change-tracker.ts';
 import { ServiceChangeTracker } from './tracker/service-change-tracker.ts';
 
+// DEFAULT_MIN_SYNC_INTERVAL_MS is kube-proxy's default minSyncPeriod.
+export const DEFAULT_MIN_SYNC_INTERVAL_MS = 10;
+// A sync is followed by a pause of SYNC_BUSY_FACTOR × its duration (at most 1 s, kube-proxy's minSyncPeriod).
+export const SYNC_BUSY_FACTOR = 4;
+
 export interface ServiceProxyOptions {
   source: ProxySource;
   backend: L4Backend;
   node: PlanNode;
   events?: EventRecorder;
   logger?: ProxyLogger;
-  // minSyncIntervalMs is the least time between two syncs (bursts of changes coalesce); default 0.
+  // minSyncIntervalMs is the least time between two syncs (bursts of changes coalesce); default 10 ms.
+  // Each sync plans and diffs the whole state (O(Services)), so without spacing a stream of creates runs one
+  // whole-state sync per event: O(N²), the proxy taking the API server's CPU. Syncs are therefore also spaced
+  // by their own cost (SYNC_BUSY_FACTOR × the last sync's duration, at most 1 s): a few Services follow a
+  // change within milliseconds (the 100 ms acceptance), 10,000 within a few hundred.
   minSyncIntervalMs?: number;
   // maxSyncIntervalMs is the resync period that repairs drift; default 30 s.
   maxSyncIntervalMs?: number;
@@ -42,7 +51,8 @@ export class ServiceProxy {
     this.#endpoints = new EndpointsChangeTracker({ nodeName: opts.node.name });
     this.#runner = new BoundedFrequencyRunner({
       fn: () => this.#sync(),
-      minIntervalMs: opts.minSyncIntervalMs ?? 0,
+      minIntervalMs: opts.minSyncIntervalMs ?? DEFAULT_MIN_SYNC_INTERVAL_MS,
+      busyFactor: SYNC_BUSY_FACTOR, maxBusyGapMs: 1_000,
       maxIntervalMs: opts.maxSyncIntervalMs ?? 30_000,
       retryMs: opts.retryMs ?? 1_000,
       onError: (err) => this.#log.warn({ event: 'syncFailed', error: String(err) }),

@@ -8,6 +8,13 @@ export interface BoundedFrequencyRunnerOptions {
   maxIntervalMs: number;
   // retryMs is the delay before retrying a run that threw; default: max(minIntervalMs, 1000).
   retryMs?: number;
+  // busyFactor spaces runs by their own cost: the next run starts no sooner than busyFactor × the last
+  // run's duration after it ended (capped at maxBusyGapMs), so a whole-state run that has grown slow takes
+  // at most 1/(1+busyFactor) of the CPU, while small states still follow changes within milliseconds.
+  // Default 0 (off).
+  busyFactor?: number;
+  maxBusyGapMs?: number;             // default 1000
+
   onError?: (err: unknown) => void;
 }
 
@@ -17,6 +24,7 @@ export class BoundedFrequencyRunner {
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
   #lastStart = -Infinity;
+  #lastEnd = -Infinity;
   #running = false;
   #pending = false;
   #idle: (() => void) | undefined;
@@ -26,7 +34,7 @@ export class BoundedFrequencyRunner {
     if (!(opts.minIntervalMs >= 0) || !(opts.maxIntervalMs >= opts.minIntervalMs)) {
       throw new TypeError('BoundedFrequencyRunner: need 0 <= minIntervalMs <= maxIntervalMs');
     }
-    this.#opts = { retryMs: Math.max(opts.minIntervalMs, 1000), ...opts };
+    this.#opts = { retryMs: Math.max(opts.minIntervalMs, 1000), busyFactor: 0, maxBusyGapMs: 1000, ...opts };
   }
 
   // loop runs fn once at once, then on run() requests and every maxIntervalMs, until signal aborts; it
@@ -44,7 +52,9 @@ export class BoundedFrequencyRunner {
   run(): void {
     this.#pending = true;
     if (!this.#signal || this.#signal.aborted || this.#running) return;
-    this.#schedule(Math.max(0, this.#lastStart + this.#opts.minIntervalMs - performance.now()));
+    const busyGap = Math.min(this.#opts.maxBusyGapMs, this.#opts.busyFactor * (this.#lastEnd - this.#lastStart));
+    const earliest = Math.max(this.#lastStart + this.#opts.minIntervalMs, this.#lastEnd + (busyGap > 0 ? busyGap : 0));
+    this.#schedule(Math.max(0, earliest - performance.now()));
   }
 
   #schedule(delay: number): void {
@@ -74,6 +84,7 @@ export class BoundedFrequencyRunner {
       this.#opts.onError?.(err);
     } finally {
       this.#running = false;
+      this.#lastEnd = performance.now();
     }
     if (this.#signal?.aborted) { this.#idle?.(); return; }
     if (this.#pending) this.run();
