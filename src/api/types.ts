@@ -21,3 +21,13 @@ export interface KubeList<T extends KubeObject = KubeObject> {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 export interface WatchEvent<T extends KubeObject = KubeObject> { type: WatchEventType; object: T }
+
+// LogOptions is PodLogOptions as the log subresource takes it from the query and a node serves it.
+export interface LogOptions {
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  limitBytes?: number;
+}

@@ -25,22 +25,27 @@ export class HttpObjectClient implements ObjectClient {
   readonly server: string;
   constructor(server: string) { this.server = server.replace(/\/$/, ''); }
 
-  // request sends one call and decodes the JSON answer, throwing ApiError for a Status failure.
-  async request(method: string, path: string, init: { body?: unknown; contentType?: string; accept?: string } = {}): Promise<unknown> {
+  // send makes one call and returns the Response of a success (its body unread, so it may stream),
+  // throwing ApiError built from the server's Status otherwise.
+  async send(method: string, path: string, init: { body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal } = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: init.accept ?? 'application/json', 'user-agent': 'portico-cli' };
     if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.server + path, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+      res = await fetch(this.server + path, {
+        method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}), ...(init.signal ? { signal: init.signal } : {}),
+      });
     } catch (e) {
       throw new CliError(`cannot reach the server ${this.server}: ${(e as { cause?: Error }).cause?.message ?? String(e)}`);
     }
-    const text = await res.text();
-    let body: unknown;
-    try { body = text ? JSON.parse(text) : {}; } catch { body = { message: text }; }
-    if (res.ok) return body;
-    const s = body as { reason?: StatusReason; message?: string; details?: StatusDetails };
+    if (res.ok) return res;
+    const s = parseBody(await res.text()) as { reason?: StatusReason; message?: string; details?: StatusDetails };
     throw new ApiError(res.status, s.reason ?? 'InternalError', s.message ?? `${method} ${path}: HTTP ${res.status}`, s.details);
+  }
+
+  // request sends one call and decodes the JSON answer, throwing ApiError for a Status failure.
+  async request(method: string, path: string, init: { body?: unknown; contentType?: string; accept?: string } = {}): Promise<unknown> {
+    return parseBody(await (await this.send(method, path, init)).text());
   }
 
   async get(info: ResourceInfo, ns: string | undefined, name: string): Promise<KubeObject> {
@@ -66,4 +71,9 @@ export class HttpObjectClient implements ObjectClient {
     if (q.labelSelector) params.set('labelSelector', q.labelSelector);
     return this.request('GET', `${resourceUrlPath(info, ns, name)}?${params.toString()}`, { accept: TABLE_ACCEPT });
   }
+}
+
+// parseBody reads a JSON answer; a body that is not JSON becomes its message.
+function parseBody(text: string): unknown {
+  try { return text ? JSON.parse(text) : {}; } catch { return { message: text }; }
 }

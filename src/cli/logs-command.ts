@@ -4,8 +4,7 @@ import { flag, flagBool, parseArgs } from './args.ts';
 import type { FlagSpec } from './args.ts';
 import { defaultKubeconfigPath, readKubeTarget } from './kubeconfig.ts';
 import { CliError } from './resources.ts';
-import { ApiError } from '../lib/errors.ts';
-import type { StatusDetails, StatusReason } from '../lib/errors.ts';
+import { HttpObjectClient } from './http-client.ts';
 
 export const LOGS_FLAGS: FlagSpec[] = [
   { names: ['--kubeconfig'] }, { names: ['--server', '-s'] }, { names: ['-n', '--namespace'] },
@@ -46,19 +45,8 @@ export async function runLogs(argv: readonly string[], out: (text: string) => vo
     container, follow: flagBool(p, 'follow'), previous: flagBool(p, 'previous'),
     tail: flag(p, 'tail'), timestamps: flagBool(p, 'timestamps'), since: flag(p, 'since'),
   });
-  const url = `${target.server.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(podArg)}/log${query}`;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: 'text/plain, application/json', 'user-agent': 'portico-cli' }, ...(signal ? { signal } : {}) });
-  } catch (e) {
-    throw new CliError(`cannot reach the server ${target.server}: ${(e as { cause?: Error }).cause?.message ?? String(e)}`);
-  }
-  if (!res.ok) {
-    const text = await res.text();
-    let s: { reason?: StatusReason; message?: string; details?: StatusDetails } = {};
-    try { s = JSON.parse(text); } catch { s = { message: text }; }
-    throw new ApiError(res.status, s.reason ?? 'InternalError', s.message ?? `HTTP ${res.status}`, s.details);
-  }
+  const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(podArg)}/log${query}`;
+  const res = await new HttpObjectClient(target.server).send('GET', path, { accept: 'text/plain, application/json', ...(signal ? { signal } : {}) });
   if (!res.body) return 0;
   const decoder = new TextDecoder();
   for await (const chunk of res.body) out(decoder.decode(chunk, { stream: true }));

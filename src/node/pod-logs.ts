@@ -2,16 +2,10 @@
 // unset), optional timestamps, and with follow the lines appended while the same container instance
 // runs (polled every 100 ms; the stream ends when the instance exits or the signal aborts).
 import { open } from 'node:fs/promises';
+import type { LogOptions } from '../api/types.ts';
 import { parseLogLine } from './container-log.ts';
 
-export interface LogOptions {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  tailLines?: number;
-  timestamps?: boolean;
-  limitBytes?: number;
-}
+export type { LogOptions };
 
 const POLL_MS = 100;
 

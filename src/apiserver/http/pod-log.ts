@@ -3,16 +3,10 @@
 // previous, tailLines, timestamps, limitBytes, as kube-apiserver passes them to the kubelet. The body is
 // text/plain, flushed chunk by chunk (kubectl logs -f reads it as it comes).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LogOptions } from '../../api/types.ts';
 import { badRequest } from '../../lib/errors.ts';
 
-export interface LogOptions {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  tailLines?: number;
-  timestamps?: boolean;
-  limitBytes?: number;
-}
+export type { LogOptions };
 
 // LogSource streams a pod container's log; it throws notFound/badRequest ApiErrors before streaming.
 export interface LogSource {
