@@ -5,8 +5,8 @@
 // interleaved; it prints medians (min–max) and the ratios Portico/nginx, Portico/HAProxy, 5000/1.
 //
 //   rps      wrk -t2 -c50 -d<secs> keep-alive GET (Host: bench.example, path /app/x/y)
-//   latency  p50/p99 open loop at half of nginx's median req/s (1-rule) over 50 keep-alive connections;
-//            "added" = target p99 - direct p99
+//   latency  p50/p99 at half of nginx's median req/s (1-rule): wrk paced by a Lua delay() over 50 keep-alive
+//            connections; "added" = target p99 - direct p99
 //   CPU µs/req  the target's user+system CPU per request during the wrk runs (robust on a shared machine)
 //
 // Portico runs the real compile → Router → IngressHandler → IngressServer path over an in-memory
@@ -95,42 +95,6 @@ function haproxyConf(dir: string, rules: number): string {
     one + many + `backend be_origin\n  server o1 127.0.0.1:${ORIGIN}\nbackend be_404\n  http-request return status 404\n`;
 }
 
-// latency sends GETs at a fixed rate (open loop: latency counts from the scheduled time) over 50
-// keep-alive connections and prints p50/p99 in ms as JSON.
-async function latency(port: number, rate: number, seconds: number): Promise<void> {
-  const CONNS = 50;
-  const req = Buffer.from(`GET ${PATH} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
-  const lat: number[] = [];
-  let errors = 0;
-  const conns = await Promise.all(Array.from({ length: CONNS }, () => new Promise<{ s: ReturnType<typeof connect>; q: number[] }>((resolve) => {
-    const s = connect({ host: '127.0.0.1', port, noDelay: true });
-    const c = { s, q: [] as number[] };
-    let buf = '';
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      let i;
-      while ((i = buf.indexOf('\r\n\r\nok')) >= 0) { buf = buf.slice(i + 6); const t = c.q.shift(); if (t !== undefined) lat.push(performance.now() - t); }
-    });
-    s.on('error', () => { errors++; });
-    s.once('connect', () => resolve(c));
-  })));
-  const t0 = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(rate * seconds, Math.floor((performance.now() - t0) * rate / 1000));
-      for (; sent < due; sent++) { const c = conns[sent % CONNS]; if (!c) continue; c.q.push(t0 + sent * 1000 / rate); c.s.write(req); }
-      if (sent >= rate * seconds) { setTimeout(resolve, 300); return; }
-      setImmediate(tick);
-    };
-    tick();
-  });
-  for (const c of conns) c.s.destroy();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-  process.stdout.write(JSON.stringify({ p50: q(0.5), p99: q(0.99), n: lat.length, lost: sent - lat.length, errors }) + '\n');
-}
-
 const pinned = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
 function cmdOn(cpu: number, cmd: string, args: string[]): [string, string[]] { return pinned ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]; }
 function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
@@ -169,9 +133,36 @@ function wrk(t: Target, secs: number): number {
   if (errs || /Non-2xx/.test(out)) console.error(`  ${t.name}: ${errs} ${/Non-2xx.*/.exec(out)?.[0] ?? ''}`);
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
 }
-function lat(t: Target, rate: number, secs: number): { p50: number; p99: number } {
-  const out = run(1, NODE, [SELF, 'latency', String(t.port), String(rate), String(secs)]);
-  try { return JSON.parse(out) as { p50: number; p99: number }; } catch { console.error(out); return { p50: NaN, p99: NaN }; }
+// lat measures p50/p99 at `rate` req/s: wrk over 50 keep-alive connections, each request sent at the next
+// free slot of its thread's schedule (a Lua delay() on LuaJIT's clock; wrk rounds delays to whole ms, so
+// requests leave in 1 ms bunches, and a late response never makes later ones burst). The load is fixed and
+// under every target's peak, and wrk's --latency percentiles are the time a request takes at that load. A
+// generator in Node would take half of cpu1 from the origin at this rate and measure itself.
+function lat(t: Target, rate: number, secs: number, dir: string): { p50: number; p99: number; rps: number } {
+  const script = join(dir, 'pace.lua');
+  writeFileSync(script, [
+    'local ffi = require("ffi")',
+    'ffi.cdef[[ typedef struct { long s; long ns; } pace_ts; int clock_gettime(int, pace_ts *); ]]',
+    'local ts = ffi.new("pace_ts")',
+    'local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.s) * 1000 + tonumber(ts.ns) / 1e6 end',
+    `local interval = ${(2_000 / rate).toFixed(6)}  -- ms between two requests of one thread (2 threads)`,
+    'local slot = 0',
+    'function delay()',
+    '  local t = now()',
+    '  if slot < t then slot = t end',
+    '  local d = slot - t',
+    '  slot = slot + interval',
+    '  return d',
+    'end',
+  ].join('\n') + '\n');
+  const out = run(1, 'wrk', ['-t2', '-c50', `-d${secs}s`, '--latency', '-s', script, '-H', `Host: ${HOST}`, `http://127.0.0.1:${t.port}${PATH}`]);
+  const pct = (p: string): number => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+    return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  if (Number.isNaN(pct('99'))) console.error(out);
+  return { p50: pct('50'), p99: pct('99'), rps };
 }
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -237,16 +228,18 @@ async function main(): Promise<void> {
     }
     const ngx = median(rps.get('nginx1') ?? []);
     const rate = Math.round((Number.isNaN(ngx) ? 20_000 : ngx) / 2);
-    const lats = new Map<string, { p50: number[]; p99: number[] }>();
+    const lats = new Map<string, { p50: number[]; p99: number[]; rps: number[] }>();
     for (let pass = 1; pass <= passes; pass++) {
       for (const t of targets) {
-        const l = lat(t, rate, Math.min(secs, 5));
-        const e = lats.get(t.name) ?? { p50: [], p99: [] };
-        e.p50.push(l.p50); e.p99.push(l.p99);
+        await new Promise((r) => setTimeout(r, 300));
+        const l = lat(t, rate, Math.min(secs, 5), dir);
+        const e = lats.get(t.name) ?? { p50: [], p99: [], rps: [] };
+        e.p50.push(l.p50); e.p99.push(l.p99); e.rps.push(l.rps);
         lats.set(t.name, e);
       }
     }
-    console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} (proxies on cpu0; origin + load on cpu1); latency at ${rate} req/s (half nginx's 1-rule median)`);
+    const paced = [...lats.values()].flatMap((e) => e.rps);
+    console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} (proxies on cpu0; origin + load on cpu1); latency at ${rate} req/s asked (half nginx's 1-rule median), ${median(paced).toFixed(0)} req/s carried (median)`);
     console.log('target       req/s median (min–max)     p50 ms   p99 ms   added p99 ms   CPU µs/req');
     const dp99 = median(lats.get('direct')?.p99 ?? []);
     for (const t of targets) {
@@ -270,5 +263,4 @@ async function main(): Promise<void> {
 }
 
 if (role === 'portico') await portico(Number(process.argv[3]), Number(process.argv[4]));
-else if (role === 'latency') await latency(Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]));
 else await main();

@@ -4,7 +4,7 @@
 // would make the proxy retry every second and log the same failure forever. The proxy's periodic resync
 // (every 30 s) and every change retry the missing listeners. Any other failure is rethrown.
 import type { L4Backend, ProxyLogger } from '../proxy/index.ts';
-import type { L4Plan } from '../proxy/index.ts';
+import type { L4Plan, ListenerKey } from '../proxy/index.ts';
 
 const BIND_ERRORS = new Set(['EACCES', 'EPERM', 'EADDRINUSE', 'EADDRNOTAVAIL']);
 
@@ -19,9 +19,9 @@ export class BindTolerantBackend implements L4Backend {
     this.#log = o.logger;
   }
 
-  async apply(plan: L4Plan, signal: AbortSignal): Promise<void> {
+  async apply(plan: L4Plan, signal: AbortSignal, changed?: ReadonlySet<ListenerKey>, changedHealth?: ReadonlySet<number>): Promise<void> {
     try {
-      await this.#inner.apply(plan, signal);
+      await this.#inner.apply(plan, signal, changed, changedHealth);
       this.#lastCodes = '';
     } catch (err) {
       const codes = bindErrorCodes(err);

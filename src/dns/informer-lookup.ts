@@ -20,7 +20,7 @@ export interface InformerLookupOptions {
 export class InformerLookup implements DnsLookup {
   readonly #services: Informer<KubeObject>;
   readonly #slices: Informer<KubeObject>;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<(service?: string) => void>();
 
   constructor(o: InformerLookupOptions) {
     if (!o.services || !o.slices) throw new TypeError('InformerLookup: services and slices informers are required');
@@ -32,16 +32,31 @@ export class InformerLookup implements DnsLookup {
         return svc ? [keyOf(s.metadata?.namespace, svc)] : [];
       });
     }
-    const notify = () => { for (const cb of this.#listeners) cb(); };
-    for (const inf of [this.#services, this.#slices]) {
+    const notify = (key?: string) => { for (const cb of this.#listeners) cb(key); };
+    const svcKey = (s: KubeObject) => keyOf(s.metadata?.namespace, s.metadata?.name ?? '');
+    const sliceKey = (s: KubeObject) => keyOf(s.metadata?.namespace, s.metadata?.labels?.[SERVICE_NAME_LABEL] ?? '');
+    for (const [inf, key] of [[this.#services, svcKey], [this.#slices, sliceKey]] as const) {
       // a periodic resync redelivers the same object (prev === cur): nothing changed, nothing to rebuild
-      inf.addEventHandler({ onAdd: notify, onUpdate: (prev, cur) => { if (prev !== cur) notify(); }, onDelete: notify });
-      void inf.whenSynced(o.signal).then(notify);
+      inf.addEventHandler({
+        onAdd: (cur) => notify(key(cur)),
+        onUpdate: (prev, cur) => {
+          if (prev === cur) return;
+          const [a, b] = [key(prev), key(cur)];
+          notify(a);
+          if (b !== a) notify(b);
+        },
+        onDelete: (prev) => notify(key(prev)),
+      });
+      void inf.whenSynced(o.signal).then(() => notify());
     }
   }
 
   services(): Iterable<V1Service> {
     return this.#services.list() as V1Service[];
+  }
+
+  service(namespace: string, name: string): V1Service | undefined {
+    return this.#services.get(keyOf(namespace, name)) as V1Service | undefined;
   }
 
   slicesFor(namespace: string, name: string): readonly V1EndpointSlice[] {
@@ -52,7 +67,7 @@ export class InformerLookup implements DnsLookup {
     return this.#services.hasSynced() && this.#slices.hasSynced();
   }
 
-  onChange(cb: () => void): () => void {
+  onChange(cb: (service?: string) => void): () => void {
     this.#listeners.add(cb);
     return () => { this.#listeners.delete(cb); };
   }

@@ -1,13 +1,14 @@
-// SnapshotRunner keeps the current Snapshot: a change recorded by the lookup schedules one recompile
+// SnapshotRunner keeps the current Snapshot: a change recorded by the lookup schedules one rebuild
 // (bursts coalesce), at most once per minIntervalMs; the new Snapshot replaces the old in one assignment.
-// A recompile reuses the fragment of every Service whose Service and EndpointSlice objects are the same
-// objects as last time, so its cost is a Map insert per name plus the compile of what changed.
+// A rebuild is incremental: the lookup names the Service each change touches, and only those Services are
+// compiled again and swapped in the live ZoneNames, so its cost follows the change, not the zone (10,000
+// Services streaming in cost the same per Service as 10). A whole rebuild happens when the lookup syncs.
 // Nothing is compiled before the lookup has synced: a partial view would answer NXDOMAIN for names
 // that exist.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { DnsLookup } from './lookup.ts';
-import { assemble, fragmentOf } from './snapshot.ts';
-import type { Fragment, Snapshot } from './snapshot.ts';
+import { Snapshot, ZoneNames, fragmentOf } from './snapshot.ts';
+import type { Fragment } from './snapshot.ts';
 import { nameKey } from './wire.ts';
 import { apexRecords, compileService, needsSlices } from './zone.ts';
 
@@ -27,10 +28,8 @@ export interface SnapshotRunnerOptions {
 }
 
 const SYNC_POLL_MS = 50;
-// A build is whole-zone (the names map is assembled anew), so builds are also spaced by their own cost: the
-// next one starts no sooner than BUSY_FACTOR × the last build's duration after it (at most MAX_BUSY_GAP_MS).
-// A small zone still follows a change within ~minIntervalMs; a 10,000-Service zone takes at most ~1/5 of a
-// core for DNS while Services stream in, instead of starving the API server.
+// Builds are also spaced by their own cost: the next one starts no sooner than BUSY_FACTOR × the last build's
+// duration after it (at most MAX_BUSY_GAP_MS), so a whole rebuild of a large zone cannot take the process.
 const BUSY_FACTOR = 4;
 const MAX_BUSY_GAP_MS = 1000;
 
@@ -46,12 +45,20 @@ export class SnapshotRunner {
   readonly #waiters: (() => void)[] = [];
   #generation = 0;
   #compiled = new Map<string, Compiled>();
+  #zone: ZoneNames | undefined;
+  #apex: Fragment | undefined;
+  // #dirty holds the keys of Services changed since the last build; #all asks for a whole rebuild.
+  #dirty = new Set<string>();
+  #all = true;
 
   constructor(o: SnapshotRunnerOptions) {
     if (!o.lookup) throw new TypeError('SnapshotRunner: lookup is required');
     this.#o = o;
     this.#minInterval = o.minIntervalMs ?? 20;
-    this.#unsubscribe = o.lookup.onChange(() => this.schedule());
+    this.#unsubscribe = o.lookup.onChange((key) => {
+      if (key === undefined) this.#all = true; else this.#dirty.add(key);
+      this.schedule();
+    });
     this.schedule();
   }
 
@@ -98,24 +105,55 @@ export class SnapshotRunner {
   }
 
   #build(serial: number): Snapshot {
-    const { zone, ttl, lookup } = this.#o;
+    const { zone, ttl } = this.#o;
     const zoneKey = nameKey(zone);
+    if (this.#all || !this.#zone) this.#rebuildAll(zoneKey);
+    else for (const key of this.#dirty) this.#rebuildService(key, zoneKey);
+    this.#dirty.clear();
+    const z = this.#zone as ZoneNames;
+    // the apex carries the SOA, whose serial is the build time: swapped on every build (a few names)
     const apex = apexRecords({ zone, ttl, serial });
-    const fragments = [fragmentOf(apex, zoneKey)];
-    const next = new Map<string, Compiled>();
-    for (const svc of lookup.services()) {
+    if (this.#apex) z.remove(this.#apex);
+    this.#apex = fragmentOf(apex, zoneKey);
+    z.add(this.#apex);
+    return new Snapshot(zone, ttl, z.names, apex.soa);
+  }
+
+  #rebuildAll(zoneKey: string): void {
+    this.#all = false;
+    this.#zone = new ZoneNames();
+    this.#apex = undefined;
+    const prev = this.#compiled;
+    this.#compiled = new Map();
+    for (const svc of this.#o.lookup.services()) {
       const ns = svc.metadata?.namespace;
       const name = svc.metadata?.name;
       if (!ns || !name) continue;
       const key = `${ns}/${name}`;
-      const slices = needsSlices(svc) ? lookup.slicesFor(ns, name) : NO_SLICES;
-      const prev = this.#compiled.get(key);
-      const c = prev && prev.svc === svc && sameItems(prev.slices, slices) ? prev : compile(svc, slices, zone, ttl, zoneKey);
-      next.set(key, c);
-      if (c.fragment) fragments.push(c.fragment);
+      const c = this.#compile(prev.get(key), svc, ns, name, zoneKey);
+      this.#compiled.set(key, c);
+      if (c.fragment) this.#zone.add(c.fragment);
     }
-    this.#compiled = next;
-    return assemble(zone, ttl, apex.soa, fragments);
+  }
+
+  #rebuildService(key: string, zoneKey: string): void {
+    const z = this.#zone as ZoneNames;
+    const i = key.indexOf('/');
+    const [ns, name] = [key.slice(0, i), key.slice(i + 1)];
+    const svc = i > 0 ? this.#o.lookup.service(ns, name) : undefined;
+    const prev = this.#compiled.get(key);
+    const c = svc ? this.#compile(prev, svc, ns, name, zoneKey) : undefined;
+    if (c === prev) return;
+    if (prev?.fragment) z.remove(prev.fragment);
+    if (c) this.#compiled.set(key, c); else this.#compiled.delete(key);
+    if (c?.fragment) z.add(c.fragment);
+  }
+
+  // #compile returns prev when the Service and its slices are the same objects it was compiled from.
+  #compile(prev: Compiled | undefined, svc: V1Service, ns: string, name: string, zoneKey: string): Compiled {
+    const slices = needsSlices(svc) ? this.#o.lookup.slicesFor(ns, name) : NO_SLICES;
+    if (prev && prev.svc === svc && sameItems(prev.slices, slices)) return prev;
+    return compile(svc, slices, this.#o.zone, this.#o.ttl, zoneKey);
   }
 
   // stop cancels pending work and unsubscribes from the lookup.

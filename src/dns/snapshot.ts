@@ -1,6 +1,6 @@
 // Snapshot is the compiled form of the zone the data path reads: every owner name with its records and,
 // once asked, the encoded bytes of each answer after the question, so a query costs a Map lookup and a copy.
-// A new Snapshot is built on every change and swapped in whole (see SnapshotRunner).
+// SnapshotRunner keeps one ZoneNames up to date per change and wraps it in a new Snapshot (new SOA serial).
 import { RCODE, TYPE } from './records.ts';
 import type { Rr } from './records.ts';
 import type { Records } from './zone.ts';
@@ -38,8 +38,8 @@ export interface Fragment {
   ents: NameEntry[];
 }
 
-// Snapshot is immutable as far as anyone can observe: the memoized encodings are its only writes, and
-// they are a pure function of the records.
+// Snapshot is what one query reads. Its names map is live (ZoneNames): a Snapshot is current until the next
+// build, and a query never spans two. The memoized encodings are a pure function of an entry's records.
 export class Snapshot {
   readonly zone: string;
   readonly zoneKey: string;
@@ -114,18 +114,61 @@ export function fragmentOf(records: Pick<Records, 'byName' | 'additional'>, zone
 
 const NO_RECORDS: ReadonlyMap<number, Rr[]> = new Map();
 
-// assemble builds a Snapshot from fragments: owners first (two fragments owning one name, such as the
-// PTR of a pod behind two headless Services, are merged), then the empty non-terminals nobody owns.
-export function assemble(zone: string, ttl: number, soa: Rr, fragments: Iterable<Fragment>): Snapshot {
-  const names = new Map<string, NameEntry>();
-  for (const f of fragments) {
+// ZoneNames is the live names map of the zone, kept up to date fragment by fragment: add and remove cost
+// what the fragment holds, not what the zone holds. A name several fragments own (the PTR of a pod behind two
+// headless Services) is their merge; an empty non-terminal (svc.<zone>, <ns>.svc.<zone>…) is present while
+// some fragment needs it and no fragment owns the name. Snapshots read `names` in place: the map is changed
+// only between two queries (the event loop runs one at a time), never during one.
+export class ZoneNames {
+  readonly names = new Map<string, NameEntry>();
+  readonly #owners = new Map<string, NameEntry[]>();
+  readonly #ents = new Map<string, { entry: NameEntry; count: number }>();
+
+  add(f: Fragment): void {
     for (const e of f.entries) {
-      const prev = names.get(e.key);
-      names.set(e.key, prev ? merge(prev, e) : e);
+      const list = this.#owners.get(e.key);
+      if (list) list.push(e); else this.#owners.set(e.key, [e]);
+      this.#refresh(e.key);
+    }
+    for (const e of f.ents) {
+      const c = this.#ents.get(e.key);
+      if (c) c.count++; else this.#ents.set(e.key, { entry: e, count: 1 });
+      if (!this.#owners.has(e.key) && !c) this.names.set(e.key, e);
     }
   }
-  for (const f of fragments) for (const e of f.ents) if (!names.has(e.key)) names.set(e.key, e);
-  return new Snapshot(zone, ttl, names, soa);
+
+  remove(f: Fragment): void {
+    for (const e of f.entries) {
+      const list = this.#owners.get(e.key);
+      if (!list) continue;
+      const i = list.indexOf(e);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.#owners.delete(e.key);
+      this.#refresh(e.key);
+    }
+    for (const e of f.ents) {
+      const c = this.#ents.get(e.key);
+      if (!c) continue;
+      // every fragment's entry for one empty non-terminal is alike, so the first one added serves for all
+      if (--c.count > 0) continue;
+      this.#ents.delete(e.key);
+      if (!this.#owners.has(e.key)) this.names.delete(e.key);
+    }
+  }
+
+  #refresh(key: string): void {
+    const list = this.#owners.get(key);
+    if (list) { this.names.set(key, list.reduce(merge)); return; }
+    const ent = this.#ents.get(key);
+    if (ent) this.names.set(key, ent.entry); else this.names.delete(key);
+  }
+}
+
+// assemble builds a Snapshot from fragments at once (owners merged, then the empty non-terminals nobody owns).
+export function assemble(zone: string, ttl: number, soa: Rr, fragments: Iterable<Fragment>): Snapshot {
+  const z = new ZoneNames();
+  for (const f of fragments) z.add(f);
+  return new Snapshot(zone, ttl, z.names, soa);
 }
 
 function merge(a: NameEntry, b: NameEntry): NameEntry {

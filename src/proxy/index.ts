@@ -8,6 +8,8 @@ export { informerSource } from './informer-adapter.ts';
 export type { InformerLike, ProxyInformers } from './informer-adapter.ts';
 export { FakeProxySource } from './fake-source.ts';
 export { planL4, selectEndpoints } from './plan/plan-l4.ts';
+export { L4Planner } from './plan/l4-planner.ts';
+export type { PlanChanges, PlanInputs } from './plan/l4-planner.ts';
 export { listenerKey } from './plan/types.ts';
 export type { L4Plan, ListenerPlan, ListenerKey, HealthCheckPlan, PlanProblem, PlanNode } from './plan/types.ts';
 export { servicePortName, serviceKey } from './model/service-port-name.ts';

@@ -91,3 +91,38 @@ test('ServiceProxy follows each change of a small state within milliseconds', { 
     await done;
   }
 });
+
+// RecordingBackend records the change sets of every apply ('whole' when none) and fails when told to.
+class RecordingBackend implements L4Backend {
+  readonly calls: string[] = [];
+  fail = false;
+  async apply(_plan: L4Plan, _signal: AbortSignal, changed?: ReadonlySet<string>): Promise<void> {
+    this.calls.push(changed ? [...changed].join(',') : 'whole');
+    if (this.fail) { this.fail = false; throw new Error('apply failed'); }
+  }
+  async cleanup(): Promise<void> {}
+}
+
+test('ServiceProxy hands the backend what changed, and the whole state after a failed apply', { timeout: 30_000 }, async () => {
+  const source = new FakeProxySource();
+  const backend = new RecordingBackend();
+  const proxy = new ServiceProxy({ source, backend, node: { name: 'n', addresses: ['127.0.0.1'] }, retryMs: 20 });
+  const ac = new AbortController();
+  source.services.set(svc(1));
+  source.markSynced();
+  const done = proxy.run(ac.signal);
+  try {
+    await waitFor(() => backend.calls.length === 1);
+    source.services.set(svc(2));
+    await waitFor(() => backend.calls.length === 2);
+    backend.fail = true;
+    source.services.set(svc(3));
+    await waitFor(() => backend.calls.length === 4);   // the failed apply, then its whole-state retry
+    source.services.delete('ns', 's1');
+    await waitFor(() => backend.calls.length === 5);
+    assert.deepEqual(backend.calls, ['whole', 'TCP/127.100.0.2/80', 'TCP/127.100.0.3/80', 'whole', 'TCP/127.100.0.1/80']);
+  } finally {
+    ac.abort();
+    await done;
+  }
+});

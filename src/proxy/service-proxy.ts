@@ -1,11 +1,15 @@
 // ServiceProxy is the proxy's control loop, once for every backend: source handlers record changes in the
-// trackers, a bounded-frequency runner coalesces them, and each sync plans the whole state (pure) and hands
-// it to the backend. Nothing is applied before the source has synced.
+// trackers, a bounded-frequency runner coalesces them, and each sync plans again only the Services that
+// changed (L4Planner keeps the rest) and hands the backend the plan with what changed in it. The first
+// sync, the periodic resync and the one after a failed apply are whole-state. Nothing is applied before the
+// source has synced.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { EventRecorder, L4Backend, ProxyLogger } from './backend.ts';
 import { nopLogger } from './backend.ts';
-import { planL4 } from './plan/plan-l4.ts';
-import type { L4Plan, PlanNode, PlanProblem } from './plan/types.ts';
+import type { ServiceKey } from './model/service-port-name.ts';
+import { L4Planner } from './plan/l4-planner.ts';
+import type { PlanInputs } from './plan/l4-planner.ts';
+import type { L4Plan, PlanNode } from './plan/types.ts';
 import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.ts';
 import type { ProxySource } from './source.ts';
 import { EndpointsChangeTracker } from './tracker/endpoints-change-tracker.ts';
@@ -23,10 +27,9 @@ export interface ServiceProxyOptions {
   events?: EventRecorder;
   logger?: ProxyLogger;
   // minSyncIntervalMs is the least time between two syncs (bursts of changes coalesce); default 10 ms.
-  // Each sync plans and diffs the whole state (O(Services)), so without spacing a stream of creates runs one
-  // whole-state sync per event: O(N²), the proxy taking the API server's CPU. Syncs are therefore also spaced
-  // by their own cost (SYNC_BUSY_FACTOR × the last sync's duration, at most 1 s): a few Services follow a
-  // change within milliseconds (the 100 ms acceptance), 10,000 within a few hundred.
+  // Syncs are also spaced by their own cost (SYNC_BUSY_FACTOR × the last sync's duration, at most 1 s), so
+  // that a whole-state sync (resync, retry) or a large burst never takes more than a fifth of the CPU from
+  // the API server sharing the process; a change still shows within milliseconds.
   minSyncIntervalMs?: number;
   // maxSyncIntervalMs is the resync period that repairs drift; default 30 s.
   maxSyncIntervalMs?: number;
@@ -41,14 +44,22 @@ export class ServiceProxy {
   readonly #runner: BoundedFrequencyRunner;
   readonly #log: ProxyLogger;
   #signal: AbortSignal | undefined;
+  readonly #planner: L4Planner;
+  readonly #inputs: PlanInputs;
   #lastPlan: L4Plan | undefined;
-  #reported = new Set<string>();
+  // #whole makes the next apply whole-state: the first one, and the one after an apply failed (its change
+  // sets are lost, so only a whole-state apply is sure to catch up).
+  #whole = true;
+  // #reported holds, per Service, the problems already recorded as Events.
+  readonly #reported = new Map<ServiceKey, Set<string>>();
 
   constructor(opts: ServiceProxyOptions) {
     if (!opts.source || !opts.backend || !opts.node?.name) throw new TypeError('ServiceProxy: source, backend and node.name are required');
     this.#opts = opts;
     this.#log = opts.logger ?? nopLogger;
     this.#endpoints = new EndpointsChangeTracker({ nodeName: opts.node.name });
+    this.#planner = new L4Planner(opts.node);
+    this.#inputs = { portsOf: (k) => this.#services.portsOf(k), endpointsOf: (k) => this.#endpoints.endpointsOf(k) };
     this.#runner = new BoundedFrequencyRunner({
       fn: () => this.#sync(),
       minIntervalMs: opts.minSyncIntervalMs ?? DEFAULT_MIN_SYNC_INTERVAL_MS,
@@ -81,7 +92,7 @@ export class ServiceProxy {
     }
   }
 
-  // lastPlan is the plan of the last sync (for status pages and tests).
+  // lastPlan is the plan of the last sync (for status pages and tests); it is live: later syncs change it.
   lastPlan(): L4Plan | undefined { return this.#lastPlan; }
 
   #onService(prev: V1Service | undefined, cur: V1Service | undefined): void {
@@ -95,21 +106,33 @@ export class ServiceProxy {
   async #sync(): Promise<void> {
     const signal = this.#signal;
     if (!signal || signal.aborted) return;
-    const plan = planL4(this.#services.snapshot(), this.#endpoints.snapshot(), this.#opts.node);
+    const dirty = this.#services.takeDirty();
+    for (const k of this.#endpoints.takeDirty()) dirty.add(k);
+    const changes = this.#planner.update(dirty, this.#inputs);
+    const plan = this.#planner.plan;
     this.#lastPlan = plan;
-    this.#report(plan.problems);
-    await this.#opts.backend.apply(plan, signal);
+    this.#report(changes.services);
+    // A sync with nothing dirty is the periodic resync or a retry: it compares everything, to repair drift.
+    const whole = this.#whole || dirty.size === 0;
+    this.#whole = true;
+    if (whole) await this.#opts.backend.apply(plan, signal);
+    else await this.#opts.backend.apply(plan, signal, changes.listeners, changes.healthChecks);
+    this.#whole = false;
   }
 
-  // #report records each problem once while it lasts; a problem that went away and comes back is reported again.
-  #report(problems: readonly PlanProblem[]): void {
-    const now = new Set<string>();
-    for (const p of problems) {
-      const id = JSON.stringify([p.service.namespace, p.service.name, p.reason, p.message]);
-      now.add(id);
-      if (this.#reported.has(id)) continue;
-      this.#opts.events?.recordEvent(p.service, p.type, p.reason, p.message);
+  // #report records each problem of the given Services once while it lasts; a problem that went away and
+  // comes back is reported again. Only Services planned again can have new problems.
+  #report(services: ReadonlySet<ServiceKey>): void {
+    for (const key of services) {
+      const before = this.#reported.get(key);
+      let now: Set<string> | undefined;
+      for (const p of this.#planner.problemsOf(key)) {
+        const id = JSON.stringify([p.reason, p.message]);
+        (now ??= new Set()).add(id);
+        if (before?.has(id)) continue;
+        this.#opts.events?.recordEvent(p.service, p.type, p.reason, p.message);
+      }
+      if (now) this.#reported.set(key, now); else this.#reported.delete(key);
     }
-    this.#reported = now;
   }
 }

@@ -1,5 +1,5 @@
 // watch-stream serves a watch as kube-apiserver does: HTTP 200, chunked, one JSON event per line,
-// flushed per event. Errors after the stream began (a too-old resourceVersion included) become one
+// flushed as soon as the events published together have been encoded. Errors after the stream began (a too-old resourceVersion included) become one
 // {"type":"ERROR","object":<Status>} event. The stream ends on timeoutSeconds, client disconnect, or
 // server close; each of those aborts the registry watch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -56,18 +56,34 @@ async function stream(res: ServerResponse, w: WatchRequest, signal: AbortSignal)
     return 200;
   }
   begin(res, w.contentType);
+  // Events that arrive together (a store write batch publishes many at once) go out in one chunk once the
+  // microtasks that deliver them have run: one write per watcher per batch instead of one writev per
+  // event, which with ten watchers was the API server's largest single cost. Nothing waits for I/O.
+  let batch = '';
+  let scheduled = false;
+  let blocked: Promise<void> | undefined;
+  const flush = (): void => {
+    scheduled = false;
+    if (batch === '' || !res.writable) return;
+    const chunk = batch;
+    batch = '';
+    if (!res.write(chunk)) blocked = drained(res, signal).then(() => { blocked = undefined; });
+  };
   try {
     for await (const ev of events) {
       if (signal.aborted) break;
-      if (!res.write(w.encodeEvent(ev) + '\n')) await drained(res, signal);
+      batch += w.encodeEvent(ev) + '\n';
+      if (!scheduled) { scheduled = true; process.nextTick(flush); }
+      if (blocked) await blocked;
     }
   } catch (e) {
     if (!signal.aborted) {
       const err = toApiError(e);
       if (err.code >= 500) w.logger.error({ event: 'watchFailed', resource: w.info.resource, err: String(e) });
-      if (res.writable) res.write(w.encodeEvent({ type: 'ERROR', object: { ...err.toStatus() } }) + '\n');
+      batch += w.encodeEvent({ type: 'ERROR', object: { ...err.toStatus() } }) + '\n';
     }
   }
+  flush();
   if (res.writable) res.end();
   return 200;
 }

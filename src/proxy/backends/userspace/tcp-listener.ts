@@ -55,8 +55,10 @@ export class TcpListener implements ConnectionOwner {
   }
 
   // update applies a new plan for the same address; connections to endpoints no longer listed drain.
+  // An unchanged Service keeps its plan object across syncs, so identity settles almost every call.
   update(plan: ListenerPlan): void {
-    if (isDeepStrictEqual(plan, this.plan)) return;
+    if (plan === this.plan) return;
+    if (isDeepStrictEqual(plan, this.plan)) { this.plan = plan; return; }
     this.plan = plan;
     this.balancer.update(plan.endpoints, plan.affinityTimeoutSeconds);
     this.#stats = new Map();

@@ -64,8 +64,10 @@ export class UdpListener {
   }
 
   // update applies a new plan for the same address; flows to endpoints no longer listed are dropped.
+  // An unchanged Service keeps its plan object across syncs, so identity settles almost every call.
   update(plan: ListenerPlan): void {
-    if (isDeepStrictEqual(plan, this.plan)) return;
+    if (plan === this.plan) return;
+    if (isDeepStrictEqual(plan, this.plan)) { this.plan = plan; return; }
     this.plan = plan;
     this.balancer.update(plan.endpoints, plan.affinityTimeoutSeconds);
     for (const f of this.#flows.values()) if (!this.balancer.has(f.endpoint)) this.#drop(f);

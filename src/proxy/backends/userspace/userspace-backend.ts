@@ -30,6 +30,9 @@ export interface UserspaceBackendOptions {
 
 type Listener = TcpListener | UdpListener;
 
+// HEALTH_PREFIX marks health check ports among #failures' keys (the others are listener keys).
+const HEALTH_PREFIX = 'health/';
+
 export class UserspaceBackend implements L4Backend {
   // registry holds the portico_proxy_* metrics; mount it on /metrics (or merge it with Registry.merge).
   readonly registry: Registry;
@@ -62,21 +65,17 @@ export class UserspaceBackend implements L4Backend {
     this.#log = opts.logger ?? nopLogger;
   }
 
-  async apply(plan: L4Plan, signal: AbortSignal): Promise<void> {
-    for (const key of this.#failures.keys()) {
-      if (!plan.listeners.has(key as ListenerKey) && !plan.healthChecks.has(Number(key.slice(7)))) this.#failures.delete(key);
-    }
-    for (const [key, l] of this.#listeners) {
-      const next = plan.listeners.get(key);
-      if (!next || next.portName !== l.plan.portName) this.#close(key, l);
-    }
+  // apply diffs plan against the open listeners: all of them, or, given the change sets, only the changed
+  // keys plus the ones that failed to bind before (retried on every change, as a whole-state apply would).
+  async apply(plan: L4Plan, signal: AbortSignal, changed?: ReadonlySet<ListenerKey>, changedHealth?: ReadonlySet<number>): Promise<void> {
     const opens: Promise<unknown>[] = [];
-    for (const lp of plan.listeners.values()) {
-      if (signal.aborted) break;
-      const l = this.#listeners.get(lp.key);
-      if (l) l.update(lp); else opens.push(this.#open(lp));
-    }
-    opens.push(this.#applyHealthChecks(plan.healthChecks));
+    if (changed) this.#applyChanged(plan, signal, changed, opens);
+    else this.#applyAll(plan, signal, opens);
+    // Health check servers count as one failure, as before the change sets.
+    const health: Promise<unknown>[] = [];
+    if (changed && changedHealth) this.#applyHealthChanged(plan.healthChecks, changedHealth, health);
+    else this.#applyHealthAll(plan.healthChecks, health);
+    opens.push(Promise.all(health));
     const failed = (await Promise.allSettled(opens)).filter((r) => r.status === 'rejected');
     if (failed.length > 0) throw new AggregateError(failed.map((r) => (r as PromiseRejectedResult).reason), `${failed.length} listener(s) failed`);
   }
@@ -92,6 +91,42 @@ export class UserspaceBackend implements L4Backend {
 
   // listenerCount returns how many listeners are open (tests and metrics).
   listenerCount(): number { return this.#listeners.size + this.#health.size; }
+
+  #applyAll(plan: L4Plan, signal: AbortSignal, opens: Promise<unknown>[]): void {
+    for (const key of this.#failures.keys()) {
+      if (!plan.listeners.has(key as ListenerKey) && !plan.healthChecks.has(Number(key.slice(HEALTH_PREFIX.length)))) this.#failures.delete(key);
+    }
+    for (const [key, l] of this.#listeners) {
+      const next = plan.listeners.get(key);
+      if (!next || next.portName !== l.plan.portName) this.#close(key, l);
+    }
+    for (const lp of plan.listeners.values()) {
+      if (signal.aborted) break;
+      this.#openOrUpdate(lp, opens);
+    }
+  }
+
+  #applyChanged(plan: L4Plan, signal: AbortSignal, changed: ReadonlySet<ListenerKey>, opens: Promise<unknown>[]): void {
+    for (const key of changed) this.#applyKey(key, plan, signal, opens);
+    for (const key of [...this.#failures.keys()]) {
+      if (!key.startsWith(HEALTH_PREFIX) && !changed.has(key as ListenerKey)) this.#applyKey(key as ListenerKey, plan, signal, opens);
+    }
+  }
+
+  // #applyKey makes the listener of key match the plan: closed when gone or taken by another Service port,
+  // opened when missing, else updated.
+  #applyKey(key: ListenerKey, plan: L4Plan, signal: AbortSignal, opens: Promise<unknown>[]): void {
+    const next = plan.listeners.get(key);
+    if (!next) this.#failures.delete(key);
+    const l = this.#listeners.get(key);
+    if (l && (!next || next.portName !== l.plan.portName)) this.#close(key, l);
+    if (next && !signal.aborted) this.#openOrUpdate(next, opens);
+  }
+
+  #openOrUpdate(lp: ListenerPlan, opens: Promise<unknown>[]): void {
+    const l = this.#listeners.get(lp.key);
+    if (l) l.update(lp); else opens.push(this.#open(lp));
+  }
 
   #close(key: ListenerKey, l: Listener, drainMs?: number): void {
     this.#listeners.delete(key);
@@ -119,24 +154,36 @@ export class UserspaceBackend implements L4Backend {
     }
   }
 
-  async #applyHealthChecks(plans: ReadonlyMap<number, HealthCheckPlan>): Promise<void> {
+  #applyHealthAll(plans: ReadonlyMap<number, HealthCheckPlan>, opens: Promise<unknown>[]): void {
     for (const [port, h] of this.#health) {
       const next = plans.get(port);
       if (!next || !isDeepStrictEqual(next.addresses, h.plan.addresses)) { this.#health.delete(port); this.#track(h.close()); }
     }
-    const opens: Promise<void>[] = [];
-    for (const hp of plans.values()) {
-      const h = this.#health.get(hp.port);
-      if (h) { h.update(hp); continue; }
-      const s = new HealthCheckServer(hp);
-      this.#health.set(hp.port, s);
-      opens.push(s.listen().catch((err: unknown) => {
-        this.#health.delete(hp.port);
-        this.#bindFailed(`health/${hp.port}`, hp.service, `healthCheckNodePort ${hp.port}`, err);
-        throw err;
-      }));
+    for (const hp of plans.values()) this.#openOrUpdateHealth(hp, opens);
+  }
+
+  #applyHealthChanged(plans: ReadonlyMap<number, HealthCheckPlan>, changed: ReadonlySet<number>, opens: Promise<unknown>[]): void {
+    const ports = new Set(changed);
+    for (const key of this.#failures.keys()) if (key.startsWith(HEALTH_PREFIX)) ports.add(Number(key.slice(HEALTH_PREFIX.length)));
+    for (const port of ports) {
+      const next = plans.get(port);
+      if (!next) this.#failures.delete(`${HEALTH_PREFIX}${port}`);
+      const h = this.#health.get(port);
+      if (h && (!next || !isDeepStrictEqual(next.addresses, h.plan.addresses))) { this.#health.delete(port); this.#track(h.close()); }
+      if (next) this.#openOrUpdateHealth(next, opens);
     }
-    await Promise.all(opens);
+  }
+
+  #openOrUpdateHealth(hp: HealthCheckPlan, opens: Promise<unknown>[]): void {
+    const h = this.#health.get(hp.port);
+    if (h) { h.update(hp); return; }
+    const s = new HealthCheckServer(hp);
+    this.#health.set(hp.port, s);
+    opens.push(s.listen().catch((err: unknown) => {
+      this.#health.delete(hp.port);
+      this.#bindFailed(`${HEALTH_PREFIX}${hp.port}`, hp.service, `healthCheckNodePort ${hp.port}`, err);
+      throw err;
+    }));
   }
 
   #bindFailed(key: string, service: ListenerPlan['service'], what: string, err: unknown): void {
