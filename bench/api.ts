@@ -13,7 +13,7 @@
 // every GET probe ({at, ms}) and the phase boundaries, to find when stalls happen.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -41,6 +41,7 @@ interface Server { child: ChildProcess; base: string; dir: string }
 function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-bench-api-'));
   const prof = process.env['PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env['PROF'])}`] : [];
+  prof.push(...(process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean));
   const child = spawn(NODE, [...prof, join(ROOT, 'bin/portico.js'), 'serve', '--api-addr', '127.0.0.1:0',
     '--data-dir', dir, '--node-name', 'bench', '--log-level', 'warn', ...SERVE_FLAGS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
@@ -50,6 +51,7 @@ function startServer(): Promise<Server> {
       out += d;
       const m = /API listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1]) { clearTimeout(t); res({ child, base: m[1], dir }); }
+      if (process.env['SERVER_STDOUT']) appendFileSync(process.env['SERVER_STDOUT'], d);
     });
     child.once('exit', (code) => { clearTimeout(t); rej(new Error(`portico serve exited early (code ${code})`)); });
     process.once('exit', () => child.kill('SIGKILL'));

@@ -95,7 +95,8 @@ describe('service proxy acceptance', { timeout: 60_000 }, () => {
     await waitFor(() => { const l = h.proxy.lastPlan()?.listeners.get(listenerKey('TCP', ip, port)); return l?.endpoints.length === 0 && l.whenEmpty === 'reject'; });
     const rejected = await outcome(ip, port, 300);
     assert.equal(rejected.ended, 'reset');
-    assert.ok(h.events.events.some((e) => e.reason === 'NoEndpoints' && e.service.name === 'local'));
+    // reported once it has lasted the grace (100 ms here, 5 s by default)
+    await waitFor(() => h.events.events.some((e) => e.reason === 'NoEndpoints' && e.service.name === 'local'));
     h.source.services.delete('default', 'local');
   });
 

@@ -14,6 +14,7 @@ import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.ts';
 import type { ProxySource } from './source.ts';
 import { EndpointsChangeTracker } from './tracker/endpoints-change-tracker.ts';
 import { ServiceChangeTracker } from './tracker/service-change-tracker.ts';
+import { ProblemReporter } from './problem-reporter.ts';
 
 // DEFAULT_MIN_SYNC_INTERVAL_MS is kube-proxy's default minSyncPeriod.
 export const DEFAULT_MIN_SYNC_INTERVAL_MS = 10;
@@ -35,6 +36,8 @@ export interface ServiceProxyOptions {
   maxSyncIntervalMs?: number;
   // retryMs is the delay before retrying a failed apply; default 1 s.
   retryMs?: number;
+  // noEndpointsGraceMs is how long a Service port must lack endpoints before a NoEndpoints Event; default 5 s.
+  noEndpointsGraceMs?: number;
 }
 
 export class ServiceProxy {
@@ -50,13 +53,13 @@ export class ServiceProxy {
   // #whole makes the next apply whole-state: the first one, and the one after an apply failed (its change
   // sets are lost, so only a whole-state apply is sure to catch up).
   #whole = true;
-  // #reported holds, per Service, the problems already recorded as Events.
-  readonly #reported = new Map<ServiceKey, Set<string>>();
+  readonly #problems: ProblemReporter;
 
   constructor(opts: ServiceProxyOptions) {
     if (!opts.source || !opts.backend || !opts.node?.name) throw new TypeError('ServiceProxy: source, backend and node.name are required');
     this.#opts = opts;
     this.#log = opts.logger ?? nopLogger;
+    this.#problems = new ProblemReporter(opts.events, opts.noEndpointsGraceMs ?? 5_000);
     this.#endpoints = new EndpointsChangeTracker({ nodeName: opts.node.name });
     this.#planner = new L4Planner(opts.node);
     this.#inputs = { portsOf: (k) => this.#services.portsOf(k), endpointsOf: (k) => this.#endpoints.endpointsOf(k) };
@@ -88,6 +91,7 @@ export class ServiceProxy {
       await this.#opts.source.whenSynced(signal);
       if (!signal.aborted) await this.#runner.loop(signal);
     } finally {
+      this.#problems.stop();
       await this.#opts.backend.cleanup();
     }
   }
@@ -120,19 +124,9 @@ export class ServiceProxy {
     this.#whole = false;
   }
 
-  // #report records each problem of the given Services once while it lasts; a problem that went away and
-  // comes back is reported again. Only Services planned again can have new problems.
+  // #report hands the problems of the Services planned again (only they can have new ones) to the reporter.
   #report(services: ReadonlySet<ServiceKey>): void {
-    for (const key of services) {
-      const before = this.#reported.get(key);
-      let now: Set<string> | undefined;
-      for (const p of this.#planner.problemsOf(key)) {
-        const id = JSON.stringify([p.reason, p.message]);
-        (now ??= new Set()).add(id);
-        if (before?.has(id)) continue;
-        this.#opts.events?.recordEvent(p.service, p.type, p.reason, p.message);
-      }
-      if (now) this.#reported.set(key, now); else this.#reported.delete(key);
-    }
+    for (const key of services) this.#problems.report(key, this.#planner.problemsOf(key));
   }
+
 }

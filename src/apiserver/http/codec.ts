@@ -6,6 +6,7 @@ import { badRequest, internal, isApiError, notAcceptable, tooLarge, unsupportedM
 import type { ApiError } from '../../lib/errors.ts';
 import type { PatchType } from '../registry/types.ts';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/index.ts';
+import { writeTurn } from './write-gate.ts';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -19,6 +20,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     if (size > MAX_BODY_BYTES) throw tooLarge('Request entity too large: limit is 3145728');
     chunks.push(b);
   }
+  await writeTurn();
   return Buffer.concat(chunks);
 }
 

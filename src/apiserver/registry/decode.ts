@@ -30,6 +30,7 @@ export function decodeBody(info: ResourceInfo, body: unknown, opts: WriteOptions
   if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
     throw badRequest(`${cannot}: json: cannot unmarshal ${jsonType(obj.metadata)} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`);
   }
+  if (opts?.typed) return obj;
   const errs = decode(gv, info.kind, obj);
   const typeError = errs.type[0];
   if (typeError !== undefined) throw badRequest(`${cannot}: ${typeError}`);

@@ -18,6 +18,10 @@ export interface WriteOptions {
   // bodyOwned: the caller gives the body away (the HTTP layer's freshly decoded request), so the registry
   // uses it in place instead of copying it first.
   bodyOwned?: boolean;
+  // typed: the body was built by this process's own controllers (the in-process client), as client-go's
+  // typed clients build theirs: it cannot carry unknown fields or wrongly typed values, so the decoder's
+  // walk over every field is skipped (admission and validation still run).
+  typed?: boolean;
 }
 
 export interface ListQuery {

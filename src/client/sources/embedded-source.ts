@@ -36,11 +36,11 @@ export class EmbeddedSource implements Source {
   }
 
   create(info: ResourceInfo, obj: KubeObject): Promise<KubeObject> {
-    return this.#registry.create(info, obj.metadata?.namespace, obj, { fieldManager: 'portico-controllers' });
+    return this.#registry.create(info, obj.metadata?.namespace, obj, { fieldManager: 'portico-controllers', typed: true });
   }
 
   update(info: ResourceInfo, obj: KubeObject, subresource?: SourceSubresource): Promise<KubeObject> {
-    const opts = subresource ? { subresource, fieldManager: 'portico-controllers' } : { fieldManager: 'portico-controllers' };
+    const opts = subresource ? { subresource, fieldManager: 'portico-controllers', typed: true } : { fieldManager: 'portico-controllers', typed: true };
     return this.#registry.update(info, obj.metadata?.namespace, obj.metadata?.name ?? '', obj, opts);
   }
 

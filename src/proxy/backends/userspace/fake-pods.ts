@@ -113,7 +113,7 @@ export function startProxy(opts: UserspaceBackendOptions = {}): Harness {
   const source = new FakeProxySource();
   const events = new RecordingEvents();
   const backend = new UserspaceBackend({ events, drainMs: 200, ...opts });
-  const proxy = new ServiceProxy({ source, backend, events, node: { name: 'node-a', addresses: ['127.0.0.1'] }, retryMs: 50 });
+  const proxy = new ServiceProxy({ source, backend, events, node: { name: 'node-a', addresses: ['127.0.0.1'] }, retryMs: 50, noEndpointsGraceMs: 100 });
   const ac = new AbortController();
   const done = proxy.run(ac.signal);
   source.markSynced();
