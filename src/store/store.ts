@@ -42,7 +42,7 @@ export interface ScanOptions {
   // compactedRevision() fails with gone() (410); newer than currentRevision() with tooLargeResourceVersion.
   revision?: number;
   after?: string;          // start strictly after this key
-  chunkSize?: number;      // items per chunk (default 500; a chunk also ends after 256 KiB of JSON)
+  chunkSize?: number;      // items per chunk (default 500; a chunk also ends after 64 KiB of JSON)
 }
 
 // ScanChunk is one step of a scan: up to chunkSize items in key order, and the revision the whole scan
