@@ -120,7 +120,6 @@ export class SnapshotRunner {
   }
 
   #rebuildAll(zoneKey: string): void {
-    this.#all = false;
     this.#zone = new ZoneNames();
     this.#apex = undefined;
     const prev = this.#compiled;
@@ -134,6 +133,7 @@ export class SnapshotRunner {
       this.#compiled.set(key, c);
       if (c.fragment) this.#zone.add(c.fragment);
     }
+    this.#all = false;  // only once the whole zone is in: a throw above leaves the next build whole too
   }
 
   #rebuildService(key: string, zoneKey: string): void {

@@ -49,3 +49,22 @@ test('a Service that gets endpoints within the grace is never reported', async (
     r.stop();
   }
 });
+
+test('each NoEndpoints is reported when its own grace ends, not a whole grace after the one before', async () => {
+  const times: number[] = [];
+  const r = new ProblemReporter({ recordEvent: () => { times.push(performance.now()); } }, 300);
+  const other = 'ns/api' as ServiceKey;
+  try {
+    r.report(KEY, [noEndpoints]);
+    await sleep(50);
+    r.report(other, [{ ...noEndpoints, service: { namespace: 'ns', name: 'api' } }]);
+    const t0 = performance.now();
+    while (times.length < 2 && performance.now() - t0 < 3000) await sleep(10);
+    assert.equal(times.length, 2);
+    // due 50 ms apart; re-arming a whole grace after the first would put them 300 ms apart
+    const gap = (times[1] ?? 0) - (times[0] ?? 0);
+    assert.ok(gap < 200, `reported ${gap.toFixed(0)} ms apart`);
+  } finally {
+    r.stop();
+  }
+});

@@ -57,18 +57,21 @@ export class ProblemReporter {
     this.#pending.clear();
   }
 
-  #arm(): void {
+  // #arm sets the timer for the earliest pending problem (due, when known, is that time).
+  #arm(due?: number): void {
     if (this.#timer) return;
-    this.#timer = setTimeout(() => this.#fire(), this.#graceMs);
+    const wait = due === undefined ? this.#graceMs : Math.max(0, due - performance.now());
+    this.#timer = setTimeout(() => this.#fire(), wait);
     this.#timer.unref();
   }
 
   #fire(): void {
     this.#timer = undefined;
     const t = performance.now();
+    let next = Infinity;
     for (const [key, m] of this.#pending) {
       for (const [id, p] of m) {
-        if (p.due > t) continue;
+        if (p.due > t) { next = Math.min(next, p.due); continue; }
         m.delete(id);
         let set = this.#reported.get(key);
         if (!set) this.#reported.set(key, set = new Set());
@@ -77,6 +80,6 @@ export class ProblemReporter {
       }
       if (m.size === 0) this.#pending.delete(key);
     }
-    if (this.#pending.size > 0) this.#arm();
+    if (this.#pending.size > 0) this.#arm(next);
   }
 }

@@ -13,6 +13,9 @@ import type { ApiLogger } from './logger.ts';
 // lasts a random time in [min, 2*min).
 const MIN_REQUEST_TIMEOUT_S = 1800;
 
+// MAX_BATCH_CHARS bounds one write of batched events.
+const MAX_BATCH_CHARS = 64 * 1024;
+
 export interface WatchRequest {
   registry: Registry;
   info: ResourceInfo;
@@ -73,7 +76,12 @@ async function stream(res: ServerResponse, w: WatchRequest, signal: AbortSignal)
     for await (const ev of events) {
       if (signal.aborted) break;
       batch += w.encodeEvent(ev) + '\n';
-      if (!scheduled) { scheduled = true; process.nextTick(flush); }
+      // an initial list or a history replay arrives in one run of microtasks: write it in pieces (under
+      // V8's large-object size), giving the loop a turn after each, and honour backpressure between them
+      if (batch.length >= MAX_BATCH_CHARS) {
+        flush();
+        await (blocked ?? new Promise<void>((r) => setImmediate(r)));
+      } else if (!scheduled) { scheduled = true; process.nextTick(flush); }
       if (blocked) await blocked;
     }
   } catch (e) {
