@@ -113,3 +113,16 @@ test('LIST resourceVersionMatch=Exact reads the past; NotOlderThan and "0" the l
   assert.ok((await names('resourceVersion=0')).includes('cm-late'));
   await s.reg.delete(CONFIGMAPS, 'default', 'cm-late');
 });
+
+test('LIST NotOlderThan a revision committed while it waits is served, as kube-apiserver waits up to 3 s', { timeout: 30_000 }, async () => {
+  const rv = s.store.currentRevision();
+  const t0 = performance.now();
+  const pending = get(`${BASE}?limit=2000&resourceVersion=${rv + 1}&resourceVersionMatch=NotOlderThan`);
+  await new Promise((r) => setTimeout(r, 200));
+  await s.reg.create(CONFIGMAPS, 'default', cm('cm-awaited'));
+  const r = await pending;
+  assert.equal(r.status, 200, r.body);
+  assert.ok((JSON.parse(r.body) as { items: Array<{ metadata: { name: string } }> }).items.some((o) => o.metadata.name === 'cm-awaited'));
+  assert.ok(performance.now() - t0 < 2_500, 'answered once the revision was there, not after the whole wait');
+  await s.reg.delete(CONFIGMAPS, 'default', 'cm-awaited');
+});

@@ -33,6 +33,7 @@ export async function listStream(ctx: RegistryContext, info: ResourceInfo, names
   const prefix = resourceKey(info, info.namespaced ? namespace : undefined);
   const token = q.continue ? decodeContinue(q.continue) : undefined;
   const opts = scanOptions(ctx, prefix, q, token);
+  if (opts.revision !== undefined && !token) await caughtUp(ctx, opts.revision);
   const served = servedItems(ctx, info, selects);
   const limit = q.limit !== undefined && q.limit > 0 ? q.limit : undefined;
   const head = { apiVersion: apiVersionOf(info), kind: info.listKind };
@@ -164,4 +165,14 @@ function servedItems(ctx: RegistryContext, info: ResourceInfo, selects: Selector
     const obj = toServed(ctx, info, parsed ?? (JSON.parse(raw.text) as KubeObject));
     return { json: JSON.stringify(obj), object: () => obj };
   };
+}
+
+// FRESH_WAIT_MS is how long a list at a revision newer than the store's waits for it (kube-apiserver's watch
+// cache blocks 3 s in waitUntilFreshAndBlock) before failing "Too large resource version" (504).
+const FRESH_WAIT_MS = 3_000;
+
+// caughtUp waits until the store has committed rev, or FRESH_WAIT_MS passed (the scan then fails 504).
+async function caughtUp(ctx: RegistryContext, rev: number): Promise<void> {
+  const deadline = performance.now() + FRESH_WAIT_MS;
+  while (ctx.store.currentRevision() < rev && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
