@@ -1,9 +1,12 @@
 // ReplicaSetController keeps spec.replicas active pods for each ReplicaSet (or, with the
 // ReplicationController resource, each RC: same algorithm, map selector), as kube's replicaset
-// controller does: pods carry a controller ownerReference, surplus pods go first when not ready or
+// controller does: pods carry a controller ownerReference (orphans that match are adopted, pods that stop
+// matching released: claim-pods.ts), surplus pods go first when not ready or
 // youngest, and status reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas and
 // observedGeneration. Expectations stop a lagging cache from causing duplicate creates or deletes.
-import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1LabelSelector, V1ReplicaSet } from '@kubernetes/client-node';
+import { labelSelectorAsSelector, selectorFromSet } from '../../../api/labels.ts';
+import type { Selector } from '../../../api/labels.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from '../../../api/scheme.ts';
 import type { KubeObject } from '../../../api/types.ts';
@@ -13,9 +16,10 @@ import type { Informer } from '../../../informer/index.ts';
 import { waitForSync } from '../../../informer/index.ts';
 import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
-import { BY_OWNER_UID, ensureOwnerIndex } from '../../shared/indexes.ts';
+import { BY_NAMESPACE, ensureNamespaceIndex, ensureOwnerIndex } from '../../shared/indexes.ts';
 import type { Pod } from '../../shared/types.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, podFromTemplate } from '../workload-util.ts';
+import { claimPods } from '../claim-pods.ts';
 
 export interface ReplicaSetControllerOptions {
   source: Source;
@@ -41,15 +45,24 @@ export class ReplicaSetController {
     ensureOwnerIndex(o.pods);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => { this.#exp.forget(objectKey(obj)); } });
+    ensureNamespaceIndex(o.pods);
+    ensureNamespaceIndex(o.owners);
     const onPod = (p: KubeObject) => {
-      for (const ref of p.metadata?.ownerReferences ?? []) {
+      const refs = p.metadata?.ownerReferences ?? [];
+      for (const ref of refs) {
         if (!ref.controller || ref.kind !== o.info.kind) continue;
         const key = `${p.metadata?.namespace ?? ''}/${ref.name}`;
         this.#exp.observe(key, p.metadata?.name ?? '');
         this.#controller.enqueue(key);
       }
+      // an orphan: every owner whose selector matches it may adopt it
+      if (refs.some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
+      for (const owner of o.owners.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '')) {
+        if (this.#selector(owner as RS).matches(p.metadata?.labels ?? {})) this.#controller.enqueue(objectKey(owner));
+      }
     };
-    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (_a, b) => onPod(b), onDelete: onPod });
+    // a relabelled pod: its old owner may release it, a new one adopt it
+    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onPod(a); onPod(b); }, onDelete: onPod });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -60,12 +73,19 @@ export class ReplicaSetController {
   async reconcile(key: string): Promise<void> {
     const rs = this.#o.owners.get(key) as RS | undefined;
     if (!rs || !this.#exp.satisfied(key)) return;
-    const pods = this.#o.pods.byIndex(BY_OWNER_UID, rs.metadata?.uid ?? '') as Pod[];
+    const candidates = this.#o.pods.byIndex(BY_NAMESPACE, rs.metadata?.namespace ?? '') as Pod[];
+    const pods = await claimPods(this.#o.source, rs, this.#selector(rs), candidates);
     const active = pods.filter(isActivePod);
     const want = rs.metadata?.deletionTimestamp ? active.length : (rs.spec?.replicas ?? 1);
     if (active.length < want) await this.#create(key, rs, want - active.length);
     else if (active.length > want) await this.#delete(key, victims(active, active.length - want));
     await this.#writeStatus(rs, active);
+  }
+
+  // #selector is the owner's pod selector: a LabelSelector (ReplicaSet) or an equality map (RC).
+  #selector(rs: RS): Selector {
+    const sel = rs.spec?.selector as unknown;
+    return this.#o.info.kind === 'ReplicationController' ? selectorFromSet(sel as Record<string, string> | undefined) : labelSelectorAsSelector(sel as V1LabelSelector | undefined);
   }
 
   async #create(key: string, rs: RS, n: number): Promise<void> {
