@@ -14,6 +14,13 @@ export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env): str
   return k ? (k.split(':')[0] ?? k) : '.portico/kubeconfig';
 }
 
+// resolveTarget is where a client command talks to, as kubectl decides it: --server (namespace "default"),
+// else the current context of --kubeconfig, $KUBECONFIG or .portico/kubeconfig; --namespace overrides.
+export function resolveTarget(flags: { server: string | undefined; kubeconfig: string | undefined; namespace: string | undefined }): KubeTarget & { explicitNs: boolean } {
+  const t = flags.server ? { server: flags.server, namespace: 'default' } : readKubeTarget(flags.kubeconfig ?? defaultKubeconfigPath());
+  return { server: t.server, namespace: flags.namespace ?? t.namespace, explicitNs: flags.namespace !== undefined };
+}
+
 // readKubeTarget returns the current context's server and namespace.
 export function readKubeTarget(path: string): KubeTarget {
   let text: string;

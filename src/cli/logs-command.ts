@@ -2,7 +2,7 @@
 // subresource, streamed to stdout as it arrives (kubectl logs' shape and flags).
 import { flag, flagBool, parseArgs } from './args.ts';
 import type { FlagSpec } from './args.ts';
-import { defaultKubeconfigPath, readKubeTarget } from './kubeconfig.ts';
+import { resolveTarget } from './kubeconfig.ts';
 import { CliError } from './resources.ts';
 import { HttpObjectClient } from './http-client.ts';
 
@@ -37,9 +37,8 @@ export async function runLogs(argv: readonly string[], out: (text: string) => vo
   let podArg = p.positionals[0];
   if (!podArg || p.positionals.length > 2) throw new CliError('logs needs POD [CONTAINER] (e.g. portico logs echo-7d9c-abcde)');
   if (podArg.startsWith('pod/') || podArg.startsWith('pods/')) podArg = podArg.slice(podArg.indexOf('/') + 1);
-  const server = flag(p, 'server');
-  const target = server ? { server, namespace: 'default' } : readKubeTarget(flag(p, 'kubeconfig') ?? defaultKubeconfigPath());
-  const ns = flag(p, 'namespace') ?? target.namespace;
+  const target = resolveTarget({ server: flag(p, 'server'), kubeconfig: flag(p, 'kubeconfig'), namespace: flag(p, 'namespace') });
+  const ns = target.namespace;
   const container = flag(p, 'container') ?? p.positionals[1];
   const query = logsQuery({
     container, follow: flagBool(p, 'follow'), previous: flagBool(p, 'previous'),

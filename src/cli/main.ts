@@ -10,7 +10,7 @@ import { runDescribe } from './describe-command.ts';
 import { parseGetTargets, runGet } from './get-command.ts';
 import { HttpObjectClient } from './http-client.ts';
 import { runLogs } from './logs-command.ts';
-import { defaultKubeconfigPath, readKubeTarget } from './kubeconfig.ts';
+import { resolveTarget } from './kubeconfig.ts';
 import { CliError, resolveResource } from './resources.ts';
 
 export const VERSION = '0.1.0';
@@ -37,10 +37,8 @@ interface Ctx { client: HttpObjectClient; namespace: string; explicitNs: boolean
 
 function clientContext(argv: readonly string[], io: MainIO): Ctx {
   const p = parseArgs(argv, CLIENT_FLAGS);
-  const server = flag(p, 'server');
-  const target = server ? { server, namespace: 'default' } : readKubeTarget(flag(p, 'kubeconfig') ?? defaultKubeconfigPath());
-  const ns = flag(p, 'namespace');
-  return { client: new HttpObjectClient(target.server), namespace: ns ?? target.namespace, explicitNs: ns !== undefined, p, io };
+  const t = resolveTarget({ server: flag(p, 'server'), kubeconfig: flag(p, 'kubeconfig'), namespace: flag(p, 'namespace') });
+  return { client: new HttpObjectClient(t.server), namespace: t.namespace, explicitNs: t.explicitNs, p, io };
 }
 
 function commandIO(c: Ctx): CommandIO {
