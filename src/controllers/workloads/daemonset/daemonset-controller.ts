@@ -1,5 +1,5 @@
-// DaemonSetController runs one pod of each DaemonSet on every node its spec.template.spec.nodeSelector
-// matches, as kube's daemon controller does: pods are bound directly (spec.nodeName), carry a
+// DaemonSetController runs one pod of each DaemonSet on every node its template fits (nodeSelector, required
+// node affinity, taints it tolerates: node-fit.ts), as kube's daemon controller does: pods are bound directly (spec.nodeName), carry a
 // controller ownerReference (so the garbage collector deletes them with the DaemonSet) and the
 // controller-revision-hash label of their template. A node that stops matching loses its pod; a
 // template change replaces pods node by node within rollingUpdate.maxUnavailable (default 1), or only
@@ -18,6 +18,7 @@ import type { Pod } from '../../shared/types.ts';
 import { templateHash, scaledValue } from '../deployment/rolling.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, podFromTemplate } from '../workload-util.ts';
 import { planDaemonSet } from './plan.ts';
+import { nodeFits } from './node-fit.ts';
 
 export const REVISION_HASH = 'controller-revision-hash';
 
@@ -67,7 +68,7 @@ export class DaemonSetController {
     const hash = templateHash(ds.spec?.template);
     const pods = (this.#o.pods.byIndex(BY_OWNER_UID, ds.metadata?.uid ?? '') as Pod[]).filter(isActivePod);
     const plan = planDaemonSet({
-      nodes: this.#o.nodes.list() as V1Node[], pods, nodeSelector: ds.spec?.template?.spec?.nodeSelector ?? {},
+      nodes: this.#o.nodes.list() as V1Node[], pods, fits: (n) => nodeFits(n, ds.spec?.template?.spec),
       hash, hashOf: (p) => p.metadata?.labels?.[REVISION_HASH] ?? '', isReady: isPodReady,
       onDelete: ds.spec?.updateStrategy?.type === 'OnDelete',
       maxUnavailable: Math.max(1, scaledValue(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1, this.#o.nodes.list().length, false)),

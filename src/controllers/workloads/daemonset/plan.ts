@@ -6,7 +6,7 @@ import type { Pod } from '../../shared/types.ts';
 export interface DaemonSetPlanInput {
   nodes: V1Node[];
   pods: Pod[];                                // the DaemonSet's active pods
-  nodeSelector: Record<string, string>;
+  fits: (node: V1Node) => boolean;             // the node should run this DaemonSet's pod (node-fit.ts)
   hash: string;                               // the current template's revision hash
   hashOf: (p: Pod) => string;
   isReady: (p: Pod) => boolean;
@@ -23,15 +23,8 @@ export interface DaemonSetPlan {
   };
 }
 
-// nodeMatches: every nodeSelector label is on the node, and the node is not being deleted.
-export function nodeMatches(node: V1Node, selector: Record<string, string>): boolean {
-  if (node.metadata?.deletionTimestamp) return false;
-  const labels = node.metadata?.labels ?? {};
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
 export function planDaemonSet(inp: DaemonSetPlanInput): DaemonSetPlan {
-  const wanted = inp.nodes.filter((n) => nodeMatches(n, inp.nodeSelector)).map((n) => n.metadata?.name ?? '');
+  const wanted = inp.nodes.filter(inp.fits).map((n) => n.metadata?.name ?? '');
   const wantedSet = new Set(wanted);
   const byNode = new Map<string, Pod[]>();
   for (const p of inp.pods) {
