@@ -84,3 +84,16 @@ export class Expectations {
 
   forget(key: string): void { this.#pending.delete(key); }
 }
+
+// ownedPodHandler is the pod event handler of a controller of `kind`: it enqueues the pod's controller
+// (namespace/name) and tells the expectations the controller's cache has seen the pod.
+export function ownedPodHandler(kind: string, exp: Expectations, enqueue: (key: string) => void): (p: KubeObject) => void {
+  return (p) => {
+    for (const ref of p.metadata?.ownerReferences ?? []) {
+      if (!ref.controller || ref.kind !== kind) continue;
+      const key = `${p.metadata?.namespace ?? ''}/${ref.name}`;
+      exp.observe(key, p.metadata?.name ?? '');
+      enqueue(key);
+    }
+  };
+}

@@ -16,7 +16,7 @@ import { Controller } from '../../runtime/index.ts';
 import { BY_OWNER_UID, ensureOwnerIndex } from '../../shared/indexes.ts';
 import type { Pod } from '../../shared/types.ts';
 import { templateHash, scaledValue } from '../deployment/rolling.ts';
-import { Expectations, WORKLOADS, isActivePod, isPodReady, podFromTemplate } from '../workload-util.ts';
+import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
 import { planDaemonSet } from './plan.ts';
 import { nodeFits } from './node-fit.ts';
 
@@ -43,17 +43,12 @@ export class DaemonSetController {
     ensureOwnerIndex(o.pods);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.daemonSets.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => this.#exp.forget(objectKey(obj)) });
-    // A node change (added, relabelled, removed) may change where every DaemonSet runs.
+    // A node change (added, relabelled, tainted, removed) may change where every DaemonSet runs.
     const all = () => { for (const ds of o.daemonSets.list()) enqueue(ds); };
-    o.nodes.addEventHandler({ onAdd: all, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) all(); }, onDelete: all });
-    const onPod = (p: KubeObject) => {
-      for (const ref of p.metadata?.ownerReferences ?? []) {
-        if (!ref.controller || ref.kind !== 'DaemonSet') continue;
-        const key = `${p.metadata?.namespace ?? ''}/${ref.name}`;
-        this.#exp.observe(key, p.metadata?.name ?? '');
-        this.#controller.enqueue(key);
-      }
-    };
+    const fitChanged = (a: KubeObject, b: KubeObject) => !isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)
+      || !isDeepStrictEqual((a as V1Node).spec?.taints, (b as V1Node).spec?.taints);
+    o.nodes.addEventHandler({ onAdd: all, onUpdate: (a, b) => { if (fitChanged(a, b)) all(); }, onDelete: all });
+    const onPod = ownedPodHandler('DaemonSet', this.#exp, (key) => this.#controller.enqueue(key));
     o.pods.addEventHandler({ onAdd: onPod, onUpdate: (_a, b) => onPod(b), onDelete: onPod });
   }
 

@@ -18,7 +18,7 @@ import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
 import { BY_NAMESPACE, ensureNamespaceIndex, ensureOwnerIndex } from '../../shared/indexes.ts';
 import type { Pod } from '../../shared/types.ts';
-import { Expectations, WORKLOADS, isActivePod, isPodReady, podFromTemplate } from '../workload-util.ts';
+import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
 import { claimPods } from '../claim-pods.ts';
 
 export interface ReplicaSetControllerOptions {
@@ -47,16 +47,11 @@ export class ReplicaSetController {
     o.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => { this.#exp.forget(objectKey(obj)); } });
     ensureNamespaceIndex(o.pods);
     ensureNamespaceIndex(o.owners);
+    const owned = ownedPodHandler(o.info.kind, this.#exp, (key) => this.#controller.enqueue(key));
     const onPod = (p: KubeObject) => {
-      const refs = p.metadata?.ownerReferences ?? [];
-      for (const ref of refs) {
-        if (!ref.controller || ref.kind !== o.info.kind) continue;
-        const key = `${p.metadata?.namespace ?? ''}/${ref.name}`;
-        this.#exp.observe(key, p.metadata?.name ?? '');
-        this.#controller.enqueue(key);
-      }
+      owned(p);
       // an orphan: every owner whose selector matches it may adopt it
-      if (refs.some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
+      if ((p.metadata?.ownerReferences ?? []).some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
       for (const owner of o.owners.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '')) {
         if (this.#selector(owner as RS).matches(p.metadata?.labels ?? {})) this.#controller.enqueue(objectKey(owner));
       }
