@@ -17,6 +17,8 @@
 // without GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456, see main()), WORKERS=n (Portico processes
 // sharing each listener with SO_REUSEPORT), PROFILE=dir (Portico runs with --cpu-prof into dir),
 // ONLY=rr,conn (subset of tests), TARGETS=portico,haproxy (subset of targets; direct is always kept).
+// portico-nft (root + nft only): Portico's nftables backend; the kernel DNATs, no proxy process carries the
+// traffic, so its CPU per unit is ~0 (the work is in softirq, charged to the client and origin on cpu1).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const NODE = process.execPath;
 const HTTP = 22080, BULK = 22201;             // origin ports (cpu1): nginx HTTP "ok", iperf3 server
 const VIP = process.env['PORTICO_VIP'] ?? '127.100.200.1'; // Portico's Service listens on VIP:HTTP and VIP:BULK
 const OFF = { haproxy: 100, nginx: 200, pipe: 300 };
+const NFT_VIP = '127.100.201.1', NFT_TABLE = 'portico_bench';
 const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
 const role = process.argv[2];
 
@@ -49,6 +52,23 @@ async function portico(): Promise<void> {
   process.on('SIGTERM', () => ac.abort());
   await proxy.run(ac.signal);
   process.exit(0); // lets --cpu-prof write its profile
+}
+
+// porticoNft runs the ServiceProxy with the nftables backend (table portico_bench): the same Service on
+// NFT_VIP, DNATed in the kernel to the origin. It deletes its table on SIGTERM.
+async function porticoNft(): Promise<void> {
+  const { FakeProxySource, ServiceProxy } = await import('../src/proxy/index.ts');
+  const { NftablesBackend } = await import('../src/proxy/backends/nftables/index.ts');
+  const source = new FakeProxySource();
+  const proxy = new ServiceProxy({ source, backend: new NftablesBackend({ table: NFT_TABLE }), node: { name: 'bench', addresses: ['127.0.0.1'] } });
+  const ports = [{ name: 'http', port: HTTP, protocol: 'TCP' }, { name: 'bulk', port: BULK, protocol: 'TCP' }];
+  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: NFT_VIP, clusterIPs: [NFT_VIP], ports } });
+  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports });
+  source.markSynced();
+  const ac = new AbortController();
+  process.on('SIGTERM', () => ac.abort());
+  await proxy.run(ac.signal);
+  process.exit(0);
 }
 
 // pipe is the naive reference: ../shared/bench/node-tcp-proxy.js, net.Server + pipe() both ways.
@@ -214,6 +234,15 @@ async function main(): Promise<void> {
       procs.push(p);
       targets.push({ name: 'pipe', host: '127.0.0.1', http: HTTP + OFF.pipe, bulk: BULK + OFF.pipe, procs: [p] });
     }
+    const nftOk = process.getuid?.() === 0 && which('nft') !== undefined;
+    if (want('portico-nft') && onlyTargets && !nftOk) console.error('portico-nft skipped: needs root and nft');
+    if (want('portico-nft') && onlyTargets && nftOk) {
+      const p = start(0, NODE, [SELF, 'portico-nft']);
+      procs.push(p);
+      targets.push({ name: 'portico-nft', host: NFT_VIP, http: HTTP, bulk: BULK, procs: [p] });
+      await waitPort(NFT_VIP, HTTP); // nothing listens on the VIP: this waits for the DNAT
+      console.log('portico-nft: kernel DNAT (nftables); no proxy process carries traffic, so its CPU/op is ~0 and cpu0 pinning does not apply');
+    }
     const active = targets.filter((t) => t.name === 'direct' || want(t.name));
     for (const t of active) await waitPort(t.host, t.http);
     const tests = [
@@ -259,6 +288,9 @@ async function main(): Promise<void> {
       if (test.id !== 'latency') {
         const others = active.filter((t) => t.name !== 'portico');
         console.log(`  rate      ${others.map((t) => `portico/${t.name}=${(med(`${test.id}/portico`) / med(`${test.id}/${t.name}`)).toFixed(2)}`).join('  ')}`);
+        if (active.some((t) => t.name === 'portico-nft')) {
+          console.log(`  nft rate  ${active.filter((t) => t.name !== 'portico-nft').map((t) => `portico-nft/${t.name}=${(med(`${test.id}/portico-nft`) / med(`${test.id}/${t.name}`)).toFixed(2)}`).join('  ')}`);
+        }
         // efficiency: the peer's CPU per unit over Portico's (>1: Portico does the work with less CPU)
         console.log(`  CPU eff.  ${others.map((t) => `portico/${t.name}=${(med(`cpu/${test.id}/${t.name}`) / med(`cpu/${test.id}/portico`)).toFixed(2)}`).join('  ')}`);
       }
@@ -267,11 +299,13 @@ async function main(): Promise<void> {
     for (const p of procs) p.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+    if (process.getuid?.() === 0 && which('nft')) spawnSync('nft', ['-f', '-'], { input: `add table ip ${NFT_TABLE}\ndelete table ip ${NFT_TABLE}\n` });
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (role === 'portico') await portico();
+else if (role === 'portico-nft') await porticoNft();
 else if (role === 'pipe') pipe();
 else if (role === 'latency') await latency(process.argv[3] ?? '', Number(process.argv[4]), Number(process.argv[5]));
 else await main();

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { describe, test } from 'node:test';
 import { serveOptions } from '../src/cli/serve-command.ts';
+import { nftablesProblem } from '../src/proxy/backends/nftables/index.ts';
 import { exec, NODE, PORTICO, tempDir } from './harness.ts';
 
 const parsed = [
@@ -13,6 +14,7 @@ const parsed = [
   { desc: '--dns-upstream none forwards nowhere', in: ['--dns-upstream', 'none'], want: { dns: { host: '127.0.0.1', port: 10053, upstreams: [] }, proxy: { mode: 'userspace' } } },
   { desc: '--disable-dns --disable-proxy', in: ['--disable-dns', '--disable-proxy'], want: {} },
   { desc: '--proxy-mode userspace', in: ['--proxy-mode=userspace'], want: { dns: { host: '127.0.0.1', port: 10053 }, proxy: { mode: 'userspace' } } },
+  ...(nftablesProblem() ? [] : [{ desc: '--proxy-mode nftables (root, nft present)', in: ['--proxy-mode', 'nftables'], want: { dns: { host: '127.0.0.1', port: 10053 }, proxy: { mode: 'nftables' } } }]),
 ];
 for (const c of parsed) {
   test(`serve flags: ${c.desc}`, () => {
@@ -22,7 +24,8 @@ for (const c of parsed) {
 }
 
 const refused = [
-  { desc: 'nftables proxy mode', in: ['--proxy-mode', 'nftables'], want: 'invalid --proxy-mode "nftables": only userspace is supported' },
+  { desc: 'unknown proxy mode', in: ['--proxy-mode', 'ipvs'], want: 'invalid --proxy-mode "ipvs": want one of userspace, nftables' },
+  ...(nftablesProblem() ? [{ desc: 'nftables proxy mode where it cannot run', in: ['--proxy-mode', 'nftables'], want: `--proxy-mode nftables: ${nftablesProblem()}` }] : []),
   { desc: 'dns-addr without a port', in: ['--dns-addr', '127.0.0.1'], want: 'invalid --dns-addr "127.0.0.1": want HOST:PORT' },
   { desc: 'dns-addr with a host name', in: ['--dns-addr', 'localhost:53'], want: 'invalid --dns-addr "localhost:53": the host must be an IP address' },
   { desc: 'dns-upstream with a name', in: ['--dns-upstream', '127.0.0.1,dns.google'], want: 'invalid --dns-upstream "127.0.0.1,dns.google": want IP[:PORT],... or none' },

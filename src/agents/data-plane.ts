@@ -1,5 +1,5 @@
 // data-plane wires serve's two data-plane agents over the controllers' shared informers: the L4 service
-// proxy (userspace backend) and the cluster DNS server. Both stop when the signal aborts, releasing every
+// proxy (userspace or nftables backend) and the cluster DNS server. Both stop when the signal aborts, releasing every
 // socket they had bound.
 import type { Registry as PromRegistry } from 'prom-client';
 import type { Logger } from 'pino';
@@ -9,7 +9,8 @@ import { createDnsServer, DnsMetrics, InformerLookup, SERVICE_NAME_LABEL, upstre
 import type { DnsServer, Upstream } from '../dns/index.ts';
 import type { Informer } from '../informer/index.ts';
 import { informerSource, ServiceProxy, UserspaceBackend } from '../proxy/index.ts';
-import type { ProxyLogger } from '../proxy/index.ts';
+import type { EventRecorder, L4Backend, ProxyLogger } from '../proxy/index.ts';
+import { NftablesBackend } from '../proxy/backends/nftables/index.ts';
 import { BindTolerantBackend } from './bind-tolerant-backend.ts';
 import { ServiceEventRecorder } from './service-events.ts';
 
@@ -21,16 +22,29 @@ export interface DataPlaneDeps {
   nodeName: string;
 }
 
+export type ProxyMode = 'userspace' | 'nftables';
+
+interface BackendDeps { events: EventRecorder; metrics: PromRegistry; log: Logger }
+
+// PROXY_BACKENDS makes the L4Backend of each --proxy-mode. nftables needs root and nft (the CLI checks
+// with nftablesProblem first); its table is "portico", deleted when the proxy stops.
+const PROXY_BACKENDS: ReadonlyMap<ProxyMode, (b: BackendDeps) => L4Backend> = new Map<ProxyMode, (b: BackendDeps) => L4Backend>([
+  ['userspace', (b) => new UserspaceBackend({ events: b.events, registry: b.metrics, logger: quietBindFailures(b.log) })],
+  ['nftables', (b) => new NftablesBackend({ events: b.events, logger: quietBindFailures(b.log) })],
+]);
+
 // startProxy runs the ServiceProxy until signal aborts; the returned promise of run() settles once its
-// listeners are closed.
-export function startProxy(d: DataPlaneDeps, nodeIP: string, signal: AbortSignal): Promise<void> {
+// listeners are closed (userspace) or its table deleted (nftables).
+export function startProxy(d: DataPlaneDeps, nodeIP: string, signal: AbortSignal, mode: ProxyMode = 'userspace'): Promise<void> {
   const log = d.log.child({ component: 'proxy' });
   const services = informer(d.informers, '/services');
   const events = new ServiceEventRecorder({
     source: d.source, services, component: 'portico-proxy', host: d.nodeName,
     onError: (err) => log.warn({ event: 'eventPostFailed', err }),
   });
-  const backend = new UserspaceBackend({ events, registry: d.metrics, logger: quietBindFailures(log) });
+  const make = PROXY_BACKENDS.get(mode);
+  if (!make) throw new Error(`serve: unknown proxy mode ${mode}`);
+  const backend = make({ events, metrics: d.metrics, log });
   const proxy = new ServiceProxy({
     source: informerSource({ services, endpointSlices: informer(d.informers, 'discovery.k8s.io/endpointslices') }),
     backend: new BindTolerantBackend({ inner: backend, logger: log }),

@@ -23,7 +23,7 @@ import { writeKubeconfig } from '../cli/kubeconfig.ts';
 import type { Upstream } from '../dns/index.ts';
 import { bootstrap, bootstrapKubeDns } from './bootstrap.ts';
 import { startDns, startProxy, whenMirrored } from './data-plane.ts';
-import type { DataPlaneDeps } from './data-plane.ts';
+import type { DataPlaneDeps, ProxyMode } from './data-plane.ts';
 import { startIngressController } from '../ingress/index.ts';
 import { applyManifests } from './manifests.ts';
 import { registerNode, runLeaseHeartbeat } from './node-registration.ts';
@@ -44,7 +44,7 @@ export interface ServeOptions {
   // upstreams: where names outside the zone go; absent: /etc/resolv.conf's nameservers; []: nowhere.
   dns?: { host: string; port: number; upstreams?: readonly Upstream[] };
   // proxy is the service proxy's mode; absent: no proxy (--disable-proxy).
-  proxy?: { mode: 'userspace' };
+  proxy?: { mode: ProxyMode };
   // ingress is the Ingress controller's listeners (port 0 picks a free one); absent: none (--disable-ingress).
   ingress?: { httpAddr: string; httpsAddr: string; ingressClass: string; tcpServicesConfigMap?: string | undefined; udpServicesConfigMap?: string | undefined };
 }
@@ -170,7 +170,7 @@ async function startClusterDns(c: DataPlaneContext, d: NonNullable<ServeOptions[
 async function startServiceProxy(c: DataPlaneContext, withKubeDns: boolean): Promise<void> {
   const own = [{ namespace: 'default', name: 'kubernetes' }, ...(withKubeDns ? [{ namespace: 'kube-system', name: 'kube-dns' }] : [])];
   await whenMirrored(c.plane, own, 2_000, c.loops.signal);
-  const proxyRun = startProxy(c.plane, c.opts.nodeIP, c.loops.signal).catch((err: unknown) => c.plane.log.error({ event: 'proxyStopped', err }));
+  const proxyRun = startProxy(c.plane, c.opts.nodeIP, c.loops.signal, c.opts.proxy?.mode).catch((err: unknown) => c.plane.log.error({ event: 'proxyStopped', err }));
   c.stack.push({ name: 'proxy', close: () => { c.loops.abort(); return proxyRun; } });
 }
 

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { ListenError, serve, SERVE_DEFAULTS } from '../agents/serve.ts';
 import type { ServeOptions } from '../agents/serve.ts';
 import type { Upstream } from '../dns/index.ts';
+import { nftablesProblem } from '../proxy/backends/nftables/index.ts';
 import { flag, flagAll, flagBool, parseArgs } from './args.ts';
 import type { FlagSpec, ParsedArgs } from './args.ts';
 import { CliError } from './resources.ts';
@@ -17,7 +18,7 @@ const SPECS: FlagSpec[] = [
   { names: ['--tcp-services-configmap'] }, { names: ['--udp-services-configmap'] }, { names: ['--disable-ingress'], boolean: true },
 ];
 
-const PROXY_MODES = ['userspace'] as const;
+const PROXY_MODES = ['userspace', 'nftables'] as const;
 
 // parseHostPort reads "127.0.0.1:6443" or "[::1]:6443"; flagName names the flag in the error.
 export function parseHostPort(addr: string, flagName = '--api-addr'): { host: string; port: number } {
@@ -108,8 +109,13 @@ function dnsOptions(p: ParsedArgs): Pick<ServeOptions, 'dns'> {
 
 function proxyOptions(p: ParsedArgs): Pick<ServeOptions, 'proxy'> {
   const mode = flag(p, 'proxy-mode') ?? 'userspace';
-  if (!PROXY_MODES.some((m) => m === mode)) throw new CliError(`invalid --proxy-mode "${mode}": only ${PROXY_MODES.join(', ')} is supported`);
-  return flagBool(p, 'disable-proxy') ? {} : { proxy: { mode: 'userspace' } };
+  const known = PROXY_MODES.find((m) => m === mode);
+  if (!known) throw new CliError(`invalid --proxy-mode "${mode}": want one of ${PROXY_MODES.join(', ')}`);
+  if (flagBool(p, 'disable-proxy')) return {};
+  // nftables: checked here so that `portico serve` stops with one line before it starts anything.
+  const problem = known === 'nftables' ? nftablesProblem() : undefined;
+  if (problem) throw new CliError(`--proxy-mode nftables: ${problem}`);
+  return { proxy: { mode: known } };
 }
 
 // serveCommand runs Portico in the foreground; it resolves (exit code 0) once a signal stopped it.
