@@ -9,6 +9,9 @@ import type { Middleware, RequestContext, RouteAnnotations } from './contract.ts
 import type { Route, RouteTable } from './types.ts';
 import { forwardGrpc } from './upstream/grpc.ts';
 import { ConnPool, FastExchange } from './upstream/fast-proxy.ts';
+import type { ClientResponse } from './upstream/fast-proxy.ts';
+import type { FastResponse } from './downstream/fast-response.ts';
+import type { RequestHead } from './downstream/request-head.ts';
 import { clientAddress, hostOf, requestHead, requestId, upstreamHeaders } from './upstream/headers.ts';
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
@@ -75,7 +78,7 @@ export class IngressHandler {
     if (upstream.protocol === 'HTTP' && isFastPath(req)) {
       const method = req.method ?? 'GET';
       const fx = new FastExchange({
-        res: res as ServerResponse, upstream, endpoint, config, method, pool: this.#conns, now: this.#now,
+        res: res as unknown as ClientResponse, upstream, endpoint, config, method, pool: this.#conns, now: this.#now,
         head: requestHead(method, upstreamPath, req.headers, fwd, ctx?.upstreamHeaders),
       });
       fx.setCookie = picked.setCookie;
@@ -100,6 +103,38 @@ export class IngressHandler {
       if (ctx.onDone.length > 0) x.onDone = ctx.onDone;
     }
     this.#forwarder.forward(x);
+  }
+
+  // handleFast serves a request read by the plain-HTTP fast path (downstream/fast-http.ts): the head is
+  // HTTP/1.1 without a body. It returns false, before anything is sent, when the request needs
+  // node:http's objects (a middleware chain, a backend that is not plain HTTP); the connection then
+  // goes to node:http, which serves this request through handle().
+  handleFast(req: RequestHead, clientIP: string, res: FastResponse, l: Listener): boolean {
+    const url = req.url;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rawHost = req.headers.host ?? '';
+    const host = hostOf(rawHost);
+    const route = this.table.router.match(host, path, this.#match);
+    if (!route) { sendError(res, 404); return true; }
+    if ((l.scheme === 'http' ? route.httpChain : route.httpsChain).length > 0) return false;
+    const { upstream, config } = routeUpstream(route, req.headers);
+    if (!upstream || upstream.endpoints.length === 0) { sendError(res, 503); return true; }
+    if (upstream.protocol !== 'HTTP') return false;
+    const facts: RequestFacts = { method: req.method, scheme: l.scheme, host, path, query: q < 0 ? '' : url.slice(q), headers: req.headers, clientIP };
+    const picked = this.#picked;
+    if (config.affinity) pickEndpoint(upstream, config, facts, this.#now(), picked, cookiePath(route));
+    else pickEndpoint(upstream, config, facts, this.#now(), picked);
+    const endpoint = picked.endpoint;
+    if (!endpoint) { sendError(res, 503); return true; }
+    const fwd = { clientIP, scheme: l.scheme, host: rawHost, port: l.port, requestId: requestId(req.headers) };
+    const fx = new FastExchange({
+      res, upstream, endpoint, config, method: req.method, pool: this.#conns, now: this.#now,
+      head: requestHead(req.method, url, req.headers, fwd, undefined),
+    });
+    fx.setCookie = picked.setCookie;
+    fx.start();
+    return true;
   }
 
   close(): void { this.#conns.close(); }

@@ -11,6 +11,7 @@ import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import type { IngressHandler, Listener } from './handler.ts';
+import { FastHttp } from './downstream/fast-http.ts';
 import { readServerName } from './tls/client-hello.ts';
 import { PrependedSocket } from './tls/prepended-socket.ts';
 import type { KeyPair } from './tls/default-certificate.ts';
@@ -24,9 +25,13 @@ export interface IngressServerOptions {
   https: Addr;
   defaultCertificate: KeyPair;
   onError?: (err: unknown, where: string) => void;
+  // fastPath serves plain-HTTP connections without node:http while their requests allow (default on;
+  // PORTICO_INGRESS_FAST_PATH=0 turns it off).
+  fastPath?: boolean;
 }
 
 const PEEK_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_MS = 75_000;
 const MAX_HELLO = 16_384 + 5;
 
 export class IngressServer {
@@ -36,6 +41,7 @@ export class IngressServer {
   readonly #tcp: NetServer;
   readonly #default: SecureContext;
   readonly #sockets = new Set<Socket>();
+  readonly #fast: FastHttp | undefined;
   #httpL: Listener = { scheme: 'http', port: 0 };
   #httpsL: Listener = { scheme: 'https', port: 0 };
 
@@ -43,9 +49,11 @@ export class IngressServer {
     this.#o = o;
     this.#default = createSecureContext(o.defaultCertificate);
     const h = o.handler;
-    this.#http = createHttpServer({ keepAliveTimeout: 75_000, requestTimeout: 0, headersTimeout: 60_000 });
+    this.#http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 });
     this.#http.on('request', (req: IncomingMessage, res: ServerResponse) => h.handle(req, res, this.#httpL));
     this.#http.on('upgrade', (req: IncomingMessage, s: Socket, head: Buffer) => h.upgrade(req, s, head, this.#httpL));
+    const fast = o.fastPath ?? process.env['PORTICO_INGRESS_FAST_PATH'] !== '0';
+    this.#fast = fast ? FastHttp.install(this.#http, h, KEEP_ALIVE_MS) : undefined;
     this.#tls = createSecureServer({
       allowHTTP1: true, ...o.defaultCertificate, ALPNProtocols: ['h2', 'http/1.1'],
       SNICallback: (name, cb) => cb(null, this.#contextFor(name)),
@@ -69,6 +77,7 @@ export class IngressServer {
     const httpPort = await listenOn(this.#http, this.#o.http);
     const httpsPort = await listenOn(this.#tcp, this.#o.https);
     this.#httpL = { scheme: 'http', port: httpPort };
+    if (this.#fast) this.#fast.listener = this.#httpL;
     this.#httpsL = { scheme: 'https', port: httpsPort };
     this.#o.handler.httpsPort = httpsPort;
     return { httpPort, httpsPort };
@@ -78,6 +87,7 @@ export class IngressServer {
   async close(graceMs = 2_000): Promise<void> {
     const closed = Promise.all([closeServer(this.#http), closeServer(this.#tcp), closeServer(this.#tls)]);
     this.#http.closeIdleConnections();
+    this.#fast?.closeIdle();
     const t = setTimeout(() => { for (const s of this.#sockets) s.destroy(); }, graceMs);
     await closed;
     clearTimeout(t);

@@ -6,7 +6,7 @@
 // connection the backend closed before answering is retried once on a fresh one.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { RouteAnnotations } from '../contract.ts';
 import { pickNext, recordLatency } from './balancer.ts';
 import { H1ResponseParser } from './h1-response-parser.ts';
@@ -14,7 +14,26 @@ import type { ResponseSink } from './h1-response-parser.ts';
 import { sendError } from './http-proxy.ts';
 import type { Endpoint, Upstream } from './upstream.ts';
 
+// ClientResponse is what FastExchange needs of the client's response: an http.ServerResponse, or the
+// plain-HTTP fast path's FastResponse (downstream/fast-response.ts).
+export interface ClientResponse {
+  readonly destroyed: boolean;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly copiesChunks?: boolean;           // write() never keeps a reference to its chunk
+  writeHead(status: number, headers: string[] | OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(body?: string): unknown;
+  destroy(): unknown;
+  on(event: 'close', f: () => void): unknown;
+  once(event: 'drain', f: () => void): unknown;
+}
+
 const MAX_IDLE_PER_ENDPOINT = 256;
+// READ_BUFFER receives every backend read (net's onread): the parser consumes it synchronously, so the
+// reads skip the Readable stream machinery and allocate nothing; whatever outlives the callback is copied
+// (the parser's partial lines, FastExchange.onBody's chunks for a ServerResponse).
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const PARK_MS = 1_000;
 const X = Symbol('fastExchange');
 
@@ -31,10 +50,9 @@ class Conn {
   constructor(pool: ConnPool, e: Endpoint) {
     this.pool = pool;
     this.key = e.key;
-    this.socket = connect({ host: e.address, port: e.port, noDelay: true });
+    this.socket = connect({ host: e.address, port: e.port, noDelay: true, onread: { buffer: READ_BUFFER, callback: onConnRead } });
     (this.socket as Socket & { [X]?: Conn })[X] = this;
     this.socket.on('connect', onConnConnect);
-    this.socket.on('data', onConnData);
     this.socket.on('end', onConnEnd);
     this.socket.on('close', onConnClose);
     this.socket.on('error', onConnError);
@@ -52,10 +70,11 @@ function onConnConnect(this: Socket): void {
   if (x) { clearTimeout(x.connectTimer); x.connectTimer = undefined; }
 }
 
-function onConnData(this: Socket, d: Buffer): void {
+// onConnRead is net's onread callback (this is the socket); returning true keeps reading.
+function onConnRead(this: Socket, n: number, buf: Uint8Array): boolean {
   const c = connOf(this);
-  if (!c) return;
-  if (!c.x || !c.parser.execute(d)) this.destroy();
+  if (c && (!c.x || !c.parser.execute(buf as Buffer, n))) this.destroy();
+  return true;
 }
 
 function onConnEnd(this: Socket): void { connOf(this)?.parser.eof(); }
@@ -119,7 +138,7 @@ export class ConnPool {
 
 // FastExchange is one request on the fast path; it is the parser's sink while the response streams.
 export class FastExchange implements ResponseSink {
-  readonly res: ServerResponse;
+  readonly res: ClientResponse;
   readonly upstream: Upstream;
   readonly config: RouteAnnotations;
   readonly head: string;
@@ -139,14 +158,14 @@ export class FastExchange implements ResponseSink {
   headSent = false;
   idempotent: boolean;
 
-  constructor(o: { res: ServerResponse; upstream: Upstream; endpoint: Endpoint; config: RouteAnnotations; head: string; method: string; pool: ConnPool; now: () => number }) {
+  constructor(o: { res: ClientResponse; upstream: Upstream; endpoint: Endpoint; config: RouteAnnotations; head: string; method: string; pool: ConnPool; now: () => number }) {
     this.res = o.res; this.upstream = o.upstream; this.endpoint = o.endpoint; this.config = o.config; this.head = o.head;
     this.noBody = o.method === 'HEAD'; this.pool = o.pool; this.now = o.now;
     this.idempotent = o.method === 'GET' || o.method === 'HEAD' || o.method === 'OPTIONS';
   }
 
   start(): void {
-    (this.res as ServerResponse & { [X]?: FastExchange })[X] = this;
+    (this.res as ClientResponse & { [X]?: FastExchange })[X] = this;
     this.res.on('close', onClientClose);
     this.#send(this.pool.acquire(this.endpoint));
   }
@@ -180,7 +199,7 @@ export class FastExchange implements ResponseSink {
   onBody(chunk: Buffer): void {
     const res = this.res;
     if (res.destroyed) return;
-    if (!res.write(chunk)) {
+    if (!res.write(res.copiesChunks ? chunk : Buffer.from(chunk))) {
       const s = this.conn?.socket;
       if (s) { s.pause(); res.once('drain', () => s.resume()); }
     }
@@ -251,7 +270,7 @@ function onConnectTimeout(x: FastExchange): void {
   x.connectionLost(c, 'ECONNECT_TIMEOUT');
 }
 
-function onClientClose(this: ServerResponse & { [X]?: FastExchange }): void {
+function onClientClose(this: ClientResponse & { [X]?: FastExchange }): void {
   const x = this[X];
   if (x && !x.finished) x.abort();
 }

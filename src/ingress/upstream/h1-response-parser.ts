@@ -33,13 +33,14 @@ export class H1ResponseParser {
 
   get idle(): boolean { return this.#state === DONE; }
 
-  // execute consumes bytes; it returns false when bytes arrived outside a response (the connection is unusable).
-  execute(b: Buffer): boolean {
+  // execute consumes b[0, len); it returns false when bytes arrived outside a response (the connection is
+  // unusable). The sink's chunks are views of b: valid only during the call.
+  execute(b: Buffer, len = b.length): boolean {
     let p = 0;
-    while (p < b.length) {
+    while (p < len) {
       switch (this.#state) {
         case HEAD: {
-          let buf = b.subarray(p);
+          let buf = b.subarray(p, len);
           if (this.#pending) { buf = Buffer.concat([this.#pending, buf]); this.#pending = undefined; }
           const end = buf.indexOf(CRLFCRLF);
           if (end < 0) {
@@ -49,12 +50,13 @@ export class H1ResponseParser {
           }
           if (!this.#head(buf.toString('latin1', 0, end))) return false;
           b = buf;
+          len = buf.length;
           p = end + 4;
           if ((this.#state as number) === DONE) this.#finish();
           break;
         }
         case FIXED: {
-          const n = Math.min(this.#remaining, b.length - p);
+          const n = Math.min(this.#remaining, len - p);
           this.sink?.onBody(p === 0 && n === b.length ? b : b.subarray(p, p + n));
           p += n;
           this.#remaining -= n;
@@ -62,15 +64,16 @@ export class H1ResponseParser {
           break;
         }
         case UNTIL_CLOSE:
-          this.sink?.onBody(p === 0 ? b : b.subarray(p));
+          this.sink?.onBody(p === 0 && len === b.length ? b : b.subarray(p, len));
           return true;
         case CHUNK_SIZE: case TRAILERS: {
-          let buf = b.subarray(p);
+          let buf = b.subarray(p, len);
           if (this.#pending) { buf = Buffer.concat([this.#pending, buf]); this.#pending = undefined; }
           const nl = buf.indexOf(10);
           if (nl < 0) { if (buf.length > 4096) { this.#fail('bad chunk'); return false; } this.#pending = Buffer.from(buf); return true; }
           const line = buf.toString('latin1', 0, nl).trim();
           b = buf;
+          len = buf.length;
           p = nl + 1;
           if (this.#state === TRAILERS) { if (line === '') this.#finish(); break; }
           const size = parseInt(line, 16);
@@ -80,7 +83,7 @@ export class H1ResponseParser {
           break;
         }
         case CHUNK_DATA: {
-          const n = Math.min(this.#remaining, b.length - p);
+          const n = Math.min(this.#remaining, len - p);
           this.sink?.onBody(b.subarray(p, p + n));
           p += n;
           this.#remaining -= n;
@@ -88,7 +91,7 @@ export class H1ResponseParser {
           break;
         }
         case CHUNK_CRLF: {
-          const n = Math.min(this.#remaining, b.length - p);
+          const n = Math.min(this.#remaining, len - p);
           p += n;
           this.#remaining -= n;
           if (this.#remaining === 0) this.#state = CHUNK_SIZE;

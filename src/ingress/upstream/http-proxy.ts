@@ -284,11 +284,21 @@ const REASONS: Record<number, string> = {
 };
 
 // sendError answers with a small nginx-like page, unless the response already started.
-export function sendError(res: DownRes, status: number, extra?: Record<string, string>): void {
+export function sendError(res: DownRes | ErrorResponse, status: number, extra?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) { if (!res.writableEnded) res.destroy(); return; }
   const body = `<html><head><title>${status} ${REASONS[status] ?? ''}</title></head><body><center><h1>${status} ${REASONS[status] ?? ''}</h1></center><hr><center>portico</center></body></html>\n`;
   const h: OutgoingHttpHeaders = { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) };
   if (extra) for (const k in extra) h[k.toLowerCase()] = extra[k];
-  (res as ServerResponse).writeHead(status, h);
-  res.end(body);
+  (res as ErrorResponse).writeHead(status, h);
+  (res as ErrorResponse).end(body);
+}
+
+// ErrorResponse is the part of a response sendError uses (the plain-HTTP fast path's FastResponse has it).
+export interface ErrorResponse {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
+  end(body: string): unknown;
+  destroy(): unknown;
 }

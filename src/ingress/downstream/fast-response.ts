@@ -1,0 +1,151 @@
+// FastResponse is the plain-HTTP fast path's response: the subset of http.ServerResponse that
+// FastExchange and sendError use, written straight to the client socket. It writes the same bytes
+// node's ServerResponse writes for those calls (_storeHeader: the headers as given, then Date unless
+// set, Connection/Keep-Alive, Transfer-Encoding: chunked when no Content-Length), and puts the head and
+// the first body chunk in one write.
+import { STATUS_CODES } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+
+// ResponseOwner is the connection: told once the response is complete, to serve the next request.
+export interface ResponseOwner {
+  readonly keepAliveLine: string;            // "Keep-Alive: timeout=75\r\n"
+  responseDone(res: FastResponse): void;
+}
+
+const CONTLEN = 1, TE = 2, DATE = 4, CONN = 8, CONN_CLOSE = 16, KA_HEADER = 32;
+const RE_CONN_CLOSE = /(?:^|\W)close(?:$|\W)/i;
+
+let date: string | undefined;
+// utcDate caches the Date header for the current second, as node's does.
+function utcDate(): string {
+  if (date === undefined) {
+    const d = new Date();
+    date = d.toUTCString();
+    setTimeout(resetDate, 1000 - d.getMilliseconds()).unref();
+  }
+  return date;
+}
+function resetDate(): void { date = undefined; }
+
+// headerFlag mirrors node's matchHeader: which framing headers the caller set itself.
+function headerFlag(k: string, v: string): number {
+  return k.length < 4 || k.length > 17 ? 0 : lowerHeaderFlag(k.toLowerCase(), v);
+}
+
+function lowerHeaderFlag(k: string, v: string): number {
+  switch (k) {
+    case 'content-length': return CONTLEN;
+    case 'transfer-encoding': return TE;
+    case 'date': return DATE;
+    case 'connection': return RE_CONN_CLOSE.test(v) ? CONN | CONN_CLOSE : CONN;
+    case 'keep-alive': return KA_HEADER;
+    default: return 0;
+  }
+}
+
+export class FastResponse {
+  readonly socket: Socket;
+  readonly owner: ResponseOwner;
+  readonly isHead: boolean;
+  readonly keepAlive: boolean;     // the request's wish (HTTP/1.1 without Connection: close)
+  readonly copiesChunks = true;
+  headersSent = false;
+  writableEnded = false;
+  destroyed = false;
+  last = false;                    // the connection closes after this response
+  #head: string | undefined = undefined;
+  #hasBody = true;
+  #chunked = false;
+  #onClose: ((this: FastResponse) => void) | undefined = undefined;
+  #onDrain: (() => void) | undefined = undefined;
+
+  constructor(owner: ResponseOwner, socket: Socket, isHead: boolean, keepAlive: boolean) {
+    this.owner = owner; this.socket = socket; this.isHead = isHead; this.keepAlive = keepAlive;
+  }
+
+  writeHead(status: number, headers: string[] | OutgoingHttpHeaders): this {
+    let h = 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n';
+    let f = 0;
+    if (Array.isArray(headers)) {
+      // The list comes from H1ResponseParser (plus FastExchange's additions): names are lower-case.
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        const k = headers[i] as string, v = headers[i + 1] as string;
+        h += k + ': ' + v + '\r\n';
+        if (k.length >= 4 && k.length <= 17) f |= lowerHeaderFlag(k, v);
+      }
+    } else {
+      for (const k in headers) {
+        if (!Object.hasOwn(headers, k)) continue;
+        const v = headers[k];
+        if (v === undefined) continue;
+        if (Array.isArray(v) && (v.length < 2 || k.toLowerCase() !== 'cookie')) {
+          for (const one of v) { h += k + ': ' + one + '\r\n'; f |= headerFlag(k, one); }
+        } else {
+          const s = Array.isArray(v) ? v.join('; ') : String(v);
+          h += k + ': ' + s + '\r\n';
+          f |= headerFlag(k, s);
+        }
+      }
+    }
+    this.#hasBody = !this.isHead && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
+    if (!(f & DATE)) h += 'Date: ' + utcDate() + '\r\n';
+    if (f & CONN) { if (f & CONN_CLOSE) this.last = true; }
+    else if (this.keepAlive) { h += 'Connection: keep-alive\r\n'; if (!(f & KA_HEADER)) h += this.owner.keepAliveLine; }
+    else { this.last = true; h += 'Connection: close\r\n'; }
+    if (!(f & (CONTLEN | TE)) && this.#hasBody) { h += 'Transfer-Encoding: chunked\r\n'; this.#chunked = true; }
+    this.#head = h + '\r\n';
+    this.headersSent = true;
+    return this;
+  }
+
+  // write sends a body chunk (the head with the first one) in one write of a copy: chunks are views of
+  // the backend's read buffer. False when the socket's buffer is full.
+  write(chunk: Buffer): boolean {
+    if (this.destroyed || this.writableEnded || !this.#hasBody || chunk.length === 0 || this.socket.writableEnded) return true;
+    let pre = this.#head ?? '';
+    this.#head = undefined;
+    if (this.#chunked) pre += chunk.length.toString(16) + '\r\n';
+    const tail = this.#chunked ? 2 : 0;
+    const b = Buffer.allocUnsafe(pre.length + chunk.length + tail);
+    if (pre.length > 0) b.write(pre, 0, 'latin1');
+    chunk.copy(b, pre.length);
+    if (tail) { b[b.length - 2] = 13; b[b.length - 1] = 10; }
+    return this.socket.write(b);
+  }
+
+  end(body?: string): this {
+    if (this.writableEnded || this.destroyed) return this;
+    if (body !== undefined && body.length > 0) this.write(Buffer.from(body));
+    this.writableEnded = true;
+    const head = this.#head;
+    this.#head = undefined;
+    if (this.socket.writableEnded) { /* the client half-closed: nothing more is sent */ }
+    else if (head !== undefined) this.socket.write(this.#chunked ? head + '0\r\n\r\n' : head, 'latin1');
+    else if (this.#chunked) this.socket.write('0\r\n\r\n', 'latin1');
+    this.owner.responseDone(this);
+    return this;
+  }
+
+  destroy(): this {
+    if (!this.destroyed) { this.destroyed = true; this.socket.destroy(); }
+    return this;
+  }
+
+  on(_event: 'close', f: (this: FastResponse) => void): this { this.#onClose = f; return this; }
+  once(_event: 'drain', f: () => void): this { this.#onDrain = f; return this; }
+
+  // socketClosed: the client went away before the response completed (node emits 'close' on res).
+  socketClosed(): void {
+    this.destroyed = true;
+    const f = this.#onClose;
+    this.#onClose = undefined;
+    if (f) f.call(this);
+  }
+
+  drained(): void {
+    const f = this.#onDrain;
+    this.#onDrain = undefined;
+    if (f) f();
+  }
+}
