@@ -11,7 +11,8 @@
 //
 // Portico runs the real compile → Router → IngressHandler → IngressServer path over an in-memory
 // ClusterView (no API server: this measures the data plane).
-// Usage: node bench/ingress.ts [passes=3] [seconds=5]   env: PIN=0, PROFILE=dir (--cpu-prof), TARGETS=portico,nginx
+// Usage: node bench/ingress.ts [passes=3] [seconds=5]   env: PIN=0, PROFILE=dir (--cpu-prof), TARGETS=portico,nginx,
+//   NODE_ARGS='--flag …' (Node flags for the Portico processes; default: the ones `portico serve` runs with)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,8 @@ const PORT = { portico1: 23101, portico5k: 23102, nginx1: 23201, nginx5k: 23202,
 const HOST = 'bench.example';
 const PATH = '/app/x/y';
 const RULES = 5000;
+// SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec).
+const SERVE_NODE_ARGS = '--max-semi-space-size=64';
 const role = process.argv[2];
 
 // ruleSet is the 5,000-rule configuration every proxy gets: 2,500 other hosts with one path each, and
@@ -190,7 +193,8 @@ async function main(): Promise<void> {
     const prof = process.env['PROFILE'];
     for (const [name, port, rules] of [['portico1', PORT.portico1, 1], ['portico5k', PORT.portico5k, RULES]] as const) {
       if (!want('portico')) continue;
-      const p = start(0, NODE, [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), SELF, 'portico', String(port), String(rules)], { BENCH_DIR: dir });
+      const nodeArgs = (process.env['NODE_ARGS'] ?? SERVE_NODE_ARGS).split(' ').filter(Boolean);
+      const p = start(0, NODE, [...nodeArgs, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), SELF, 'portico', String(port), String(rules)], { BENCH_DIR: dir });
       procs.push(p);
       targets.push({ name, port, procs: [p] });
     }
