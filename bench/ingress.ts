@@ -13,13 +13,13 @@
 // ClusterView (no API server: this measures the data plane).
 // Usage: node bench/ingress.ts [passes=3] [seconds=5]   env: PIN=0, PROFILE=dir (--cpu-prof), TARGETS=portico,nginx,
 //   NODE_ARGS='--flag …' (Node flags for the Portico processes; default: the ones `portico serve` runs with)
-import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuTicks, pinned, run, start, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -98,37 +98,9 @@ function haproxyConf(dir: string, rules: number): string {
     one + many + `backend be_origin\n  server o1 127.0.0.1:${ORIGIN}\nbackend be_404\n  http-request return status 404\n`;
 }
 
-const pinned = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
-function cmdOn(cpu: number, cmd: string, args: string[]): [string, string[]] { return pinned ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args]; }
-function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  const [c, a] = cmdOn(cpu, cmd, args);
-  return spawn(c, a, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
-}
-function run(cpu: number, cmd: string, args: string[]): string {
-  const [c, a] = cmdOn(cpu, cmd, args);
-  const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
-  return (r.stdout ?? '') + (r.stderr ?? '');
-}
-function which(bin: string): string | undefined {
-  return ['/usr/sbin/', '/usr/bin/', '/usr/local/bin/'].map((d) => d + bin).find((p) => existsSync(p));
-}
 
 interface Target { name: string; port: number; procs: ChildProcess[] }
 
-// cpuTicks sums user+system clock ticks (1/100 s) of processes and their children (nginx workers): CPU per
-// request does not depend on how much of the shared core the machine left the target; req/s does.
-function cpuTicks(procs: ChildProcess[]): number {
-  const one = (pid: number): number => {
-    let t = 0;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      t += Number(f[11]) + Number(f[12]);
-      for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) if (c) t += one(Number(c));
-    } catch { /* gone */ }
-    return t;
-  };
-  return procs.reduce((sum, p) => sum + (p.pid ? one(p.pid) : 0), 0);
-}
 
 function wrk(t: Target, secs: number): number {
   const out = run(1, 'wrk', ['-t2', '-c50', `-d${secs}s`, '-H', `Host: ${HOST}`, `http://127.0.0.1:${t.port}${PATH}`]);

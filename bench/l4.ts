@@ -19,13 +19,14 @@
 // ONLY=rr,conn (subset of tests), TARGETS=portico,haproxy (subset of targets; direct is always kept).
 // portico-nft (root + nft only): Portico's nftables backend; the kernel DNATs, no proxy process carries the
 // traffic, so its CPU per unit is ~0 (the work is in softirq, charged to the client and origin on cpu1).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuTicks, pinned, run, start, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -128,39 +129,9 @@ async function latency(host: string, port: number, seconds: number): Promise<voi
   process.stdout.write(JSON.stringify({ p50: q(0.5), p99: q(0.99), n: lat.length, lost: sent - lat.length, errors }) + '\n');
 }
 
-const pinned = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
-function cmdOn(cpu: number, cmd: string, args: string[]): [string, string[]] {
-  return pinned ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
-}
-function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  const [c, a] = cmdOn(cpu, cmd, args);
-  return spawn(c, a, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
-}
-function run(cpu: number, cmd: string, args: string[]): string {
-  const [c, a] = cmdOn(cpu, cmd, args);
-  const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
-  return (r.stdout ?? '') + (r.stderr ?? '');
-}
-function which(bin: string): string | undefined {
-  return ['/usr/sbin/', '/usr/bin/', '/usr/local/sbin/', '/usr/local/bin/'].map((d) => d + bin).find((p) => existsSync(p));
-}
 
 interface Target { name: string; host: string; http: number; bulk: number; procs: ChildProcess[] }
 
-// cpuTicks sums user+system time (clock ticks, 1/100 s) of processes and their children (nginx workers):
-// CPU per operation does not depend on how much of the core the shared machine left us, throughput does.
-function cpuTicks(procs: ChildProcess[]): number {
-  const one = (pid: number): number => {
-    let t = 0;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      t += Number(f[11]) + Number(f[12]);
-      for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)) if (c) t += one(Number(c));
-    } catch { /* gone */ }
-    return t;
-  };
-  return procs.reduce((sum, p) => sum + (p.pid ? one(p.pid) : 0), 0);
-}
 
 function wrk(t: Target, secs: number, close: boolean): number {
   const out = run(1, 'wrk', ['-t2', '-c50', `-d${secs}s`, ...(close ? ['-H', 'Connection: close'] : []), `http://${t.host}:${t.http}/`]);
