@@ -12,7 +12,8 @@
 // Portico runs the real compile → Router → IngressHandler → IngressServer path over an in-memory
 // ClusterView (no API server: this measures the data plane).
 // Usage: node bench/ingress.ts [passes=3] [seconds=5]   env: PIN=0, PROFILE=dir (--cpu-prof), TARGETS=portico,nginx,
-//   NODE_ARGS='--flag …' (Node flags for the Portico processes; default: the ones `portico serve` runs with)
+//   NODE_ARGS='--flag …' (Node flags for the Portico processes; default: the ones `portico serve` runs with),
+//   LOOP_STATS=1 (each Portico process prints its event-loop delay and GC pauses every 2 s)
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -74,6 +75,21 @@ async function portico(port: number, rules: number): Promise<void> {
   const server = new IngressServer({ handler, http: { host: '127.0.0.1', port }, https: { host: '127.0.0.1', port: 0 }, defaultCertificate: defaultCertificate(dir) });
   await server.listen();
   process.on('SIGTERM', () => process.exit(0));
+  if (process.env['LOOP_STATS']) loopStats(`portico${rules}`);
+}
+
+// loopStats (LOOP_STATS=1) prints, every 2 s of traffic, the event-loop delay and the GC pauses of this
+// Portico process to stderr: what a latency tail is made of.
+async function loopStats(name: string): Promise<void> {
+  const { monitorEventLoopDelay, PerformanceObserver } = await import('node:perf_hooks');
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  let gcN = 0, gcMax = 0, gcSum = 0;
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) { gcN++; gcSum += e.duration; gcMax = Math.max(gcMax, e.duration); } }).observe({ entryTypes: ['gc'] });
+  setInterval(() => {
+    if (gcN > 0) console.error(`${name}: loop delay p99 ${(h.percentile(99) / 1e6).toFixed(2)} max ${(h.max / 1e6).toFixed(2)} ms; gc ${gcN} pauses, sum ${gcSum.toFixed(1)} max ${gcMax.toFixed(2)} ms`);
+    h.reset(); gcN = 0; gcMax = 0; gcSum = 0;
+  }, 2000).unref();
 }
 
 function nginxConf(dir: string, port: number, rules: number, name: string): string {
