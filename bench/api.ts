@@ -41,8 +41,8 @@ interface Server { child: ChildProcess; base: string; dir: string }
 function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-bench-api-'));
   const prof = process.env['PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env['PROF'])}`] : [];
-  prof.push(...(process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean));
-  const child = spawn(NODE, [...prof, join(ROOT, 'bin/portico.js'), 'serve', '--api-addr', '127.0.0.1:0',
+  const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(NODE, [...prof, ...nodeArgs, join(ROOT, 'bin/portico.js'), 'serve', '--api-addr', '127.0.0.1:0',
     '--data-dir', dir, '--node-name', 'bench', '--log-level', 'warn', ...SERVE_FLAGS], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     let out = '';

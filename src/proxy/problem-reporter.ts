@@ -30,7 +30,7 @@ export class ProblemReporter {
     let now: Set<string> | undefined;
     const current = new Set<string>();
     for (const p of problems) {
-      const id = `${key}\u0000${p.reason}\u0000${p.message}`;
+      const id = `${p.reason}\u0000${p.message}`;  // per Service: #reported and #pending are keyed by it
       current.add(id);
       if (before?.has(id)) { (now ??= new Set()).add(id); continue; }
       if (this.#graceMs > 0 && TRANSIENT.has(p.reason)) {

@@ -16,7 +16,7 @@ import type { Informer } from '../../../informer/index.ts';
 import { waitForSync } from '../../../informer/index.ts';
 import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
-import { BY_NAMESPACE, ensureNamespaceIndex, ensureOwnerIndex } from '../../shared/indexes.ts';
+import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
 import type { Pod } from '../../shared/types.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
 import { claimPods } from '../claim-pods.ts';
@@ -42,7 +42,6 @@ export class ReplicaSetController {
       name: o.info.resource, workers: 4, reconcile: (key) => this.reconcile(key),
       ...(o.onError ? { onError: o.onError } : {}),
     });
-    ensureOwnerIndex(o.pods);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => { this.#exp.forget(objectKey(obj)); } });
     ensureNamespaceIndex(o.pods);

@@ -4,12 +4,11 @@
 // table, in transactions of RECREATE_CHUNK listeners. No packet passes through this process. UDP flows whose
 // endpoint left are cleared from conntrack; healthCheckNodePorts are served by the userspace
 // HealthCheckServer.
-import { isDeepStrictEqual } from 'node:util';
 import type { EventRecorder, L4Backend, ProxyLogger } from '../../backend.ts';
 import { nopLogger } from '../../backend.ts';
 import type { ServicePortName } from '../../model/service-port-name.ts';
 import type { HealthCheckPlan, L4Plan, ListenerKey, ListenerPlan } from '../../plan/types.ts';
-import { HealthCheckServer } from '../userspace/health-check-server.ts';
+import { HealthCheckServers } from '../userspace/health-check-server.ts';
 import { ExecConntrack } from './conntrack.ts';
 import type { Conntrack, UdpFlowFilter } from './conntrack.ts';
 import { ExecNftRunner } from './nft-runner.ts';
@@ -67,7 +66,7 @@ export class NftablesBackend implements L4Backend {
   // #udpKnown: #udp holds a previous plan. The first apply clears nothing: flows that a previous run of
   // this proxy set up keep their NAT bindings, which are still right.
   #udpKnown = false;
-  readonly #health = new Map<number, HealthCheckServer>();
+  readonly #health = new HealthCheckServers();
   // #told holds the Service ports already told that the PROXY protocol annotation does not apply here.
   readonly #told = new Set<ServicePortName>();
   #conntrackMissing = false;
@@ -138,9 +137,7 @@ export class NftablesBackend implements L4Backend {
     this.#applied = undefined;
     this.#udp.clear();
     this.#udpKnown = false;
-    const closing = [...this.#health.values()].map((h) => h.close());
-    this.#health.clear();
-    await Promise.all(closing);
+    await Promise.all(this.#health.closeAll());
     await this.#runner.run(`add table ip ${this.table}\ndelete table ip ${this.table}\n`);
   }
 
@@ -186,27 +183,14 @@ export class NftablesBackend implements L4Backend {
   }
 
   async #applyHealth(plans: ReadonlyMap<number, HealthCheckPlan>): Promise<void> {
-    const closing: Promise<void>[] = [];
-    for (const [port, h] of this.#health) {
-      const next = plans.get(port);
-      if (!next || !isDeepStrictEqual(next.addresses, h.plan.addresses)) { this.#health.delete(port); closing.push(h.close()); }
-    }
-    await Promise.all(closing);
-    const opens: Promise<void>[] = [];
-    for (const hp of plans.values()) {
-      const h = this.#health.get(hp.port);
-      if (h) { h.update(hp); continue; }
-      const s = new HealthCheckServer(hp);
-      this.#health.set(hp.port, s);
-      opens.push(s.listen().catch((err: unknown) => {
-        this.#health.delete(hp.port);
-        this.#log.warn({ event: 'listenFailed', listener: `health/${hp.port}`, code: (err as NodeJS.ErrnoException).code });
-        throw err;
-      }));
-    }
+    await Promise.all(this.#health.closeStale(plans));
+    const opens = this.#health.openOrUpdate(plans, (hp, err) => {
+      this.#log.warn({ event: 'listenFailed', listener: `health/${hp.port}`, code: (err as NodeJS.ErrnoException).code });
+    });
     const failed = (await Promise.allSettled(opens)).filter((r) => r.status === 'rejected');
     if (failed.length) throw new AggregateError(failed.map((r) => (r as PromiseRejectedResult).reason), `${failed.length} health check server(s) failed`);
   }
+
 }
 
 // udpTargets returns the UDP listeners of plan with their endpoint addresses.

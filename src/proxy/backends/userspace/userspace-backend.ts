@@ -1,12 +1,11 @@
 // UserspaceBackend is the L4Backend made of node:net and node:dgram sockets: one listener per plan
 // listener, one HTTP server per healthCheckNodePort. apply() diffs the plan against the open listeners, so a
 // Service that did not change keeps its sockets, balancers, affinity and connections untouched.
-import { isDeepStrictEqual } from 'node:util';
 import { Registry } from 'prom-client';
 import type { EventRecorder, L4Backend, ProxyLogger } from '../../backend.ts';
 import { nopLogger } from '../../backend.ts';
 import type { HealthCheckPlan, L4Plan, ListenerKey, ListenerPlan } from '../../plan/types.ts';
-import { HealthCheckServer } from './health-check-server.ts';
+import { HealthCheckServers } from './health-check-server.ts';
 import { ProxyMetrics } from './metrics.ts';
 import type { ListenerSettings } from './options.ts';
 import { TcpListener } from './tcp-listener.ts';
@@ -40,7 +39,7 @@ export class UserspaceBackend implements L4Backend {
   readonly #events: EventRecorder | undefined;
   readonly #log: ProxyLogger;
   readonly #listeners = new Map<ListenerKey, Listener>();
-  readonly #health = new Map<number, HealthCheckServer>();
+  readonly #health = new HealthCheckServers();
   readonly #closing = new Set<Promise<void>>();
   // #failures remembers the last bind error per address so each is reported once until it heals.
   readonly #failures = new Map<string, string>();
@@ -82,7 +81,7 @@ export class UserspaceBackend implements L4Backend {
 
   async cleanup(): Promise<void> {
     for (const [key, l] of this.#listeners) this.#close(key, l, 0);
-    for (const [port, h] of this.#health) { this.#health.delete(port); this.#track(h.close()); }
+    for (const p of this.#health.closeAll()) this.#track(p);
     await Promise.all([...this.#closing]);
   }
 
@@ -155,36 +154,21 @@ export class UserspaceBackend implements L4Backend {
   }
 
   #applyHealthAll(plans: ReadonlyMap<number, HealthCheckPlan>, opens: Promise<unknown>[]): void {
-    for (const [port, h] of this.#health) {
-      const next = plans.get(port);
-      if (!next || !isDeepStrictEqual(next.addresses, h.plan.addresses)) { this.#health.delete(port); this.#track(h.close()); }
-    }
-    for (const hp of plans.values()) this.#openOrUpdateHealth(hp, opens);
+    for (const p of this.#health.closeStale(plans)) this.#track(p);
+    opens.push(...this.#health.openOrUpdate(plans, this.#healthFailed));
   }
 
   #applyHealthChanged(plans: ReadonlyMap<number, HealthCheckPlan>, changed: ReadonlySet<number>, opens: Promise<unknown>[]): void {
     const ports = new Set(changed);
     for (const key of this.#failures.keys()) if (key.startsWith(HEALTH_PREFIX)) ports.add(Number(key.slice(HEALTH_PREFIX.length)));
-    for (const port of ports) {
-      const next = plans.get(port);
-      if (!next) this.#failures.delete(`${HEALTH_PREFIX}${port}`);
-      const h = this.#health.get(port);
-      if (h && (!next || !isDeepStrictEqual(next.addresses, h.plan.addresses))) { this.#health.delete(port); this.#track(h.close()); }
-      if (next) this.#openOrUpdateHealth(next, opens);
-    }
+    for (const port of ports) if (!plans.has(port)) this.#failures.delete(`${HEALTH_PREFIX}${port}`);
+    for (const p of this.#health.closeStale(plans, ports)) this.#track(p);
+    opens.push(...this.#health.openOrUpdate(plans, this.#healthFailed, ports));
   }
 
-  #openOrUpdateHealth(hp: HealthCheckPlan, opens: Promise<unknown>[]): void {
-    const h = this.#health.get(hp.port);
-    if (h) { h.update(hp); return; }
-    const s = new HealthCheckServer(hp);
-    this.#health.set(hp.port, s);
-    opens.push(s.listen().catch((err: unknown) => {
-      this.#health.delete(hp.port);
-      this.#bindFailed(`${HEALTH_PREFIX}${hp.port}`, hp.service, `healthCheckNodePort ${hp.port}`, err);
-      throw err;
-    }));
-  }
+  readonly #healthFailed = (hp: HealthCheckPlan, err: unknown): void => {
+    this.#bindFailed(`${HEALTH_PREFIX}${hp.port}`, hp.service, `healthCheckNodePort ${hp.port}`, err);
+  };
 
   #bindFailed(key: string, service: ListenerPlan['service'], what: string, err: unknown): void {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
