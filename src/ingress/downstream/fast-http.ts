@@ -5,7 +5,8 @@
 // to node:http's own connection listener, which owns it from then on (bodies, upgrades, middlewares,
 // malformed or oversized heads get node's usual handling and error answers).
 import type { Server as HttpServer } from 'node:http';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { readInto } from '../../lib/user-buffer.ts';
 import type { IngressHandler, Listener } from '../handler.ts';
 import { clientAddress } from '../upstream/headers.ts';
 import { FastResponse } from './fast-response.ts';
@@ -25,25 +26,8 @@ type Tagged = Socket & { [C]?: FastConnection | undefined };
 // net's own symbols. Without them (another Node), reads come as 'data' events. After a hand-off the
 // callback pushes a copy of each read into the stream, so node:http reads as usual.
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-const USER_BUFFER = userBufferSymbols();
 
-function userBufferSymbols(): { buf: symbol; cb: symbol; gen: symbol } | undefined {
-  const probe = new Socket();
-  const by = new Map(Object.getOwnPropertySymbols(probe).map((s) => [s.description, s]));
-  probe.destroy();
-  const buf = by.get('kBuffer'), cb = by.get('kBufferCb'), gen = by.get('kBufferGen');
-  return buf && cb && gen ? { buf, cb, gen } : undefined;
-}
-
-function readIntoBuffer(s: Socket): void {
-  const h = (s as unknown as { _handle?: { useUserBuffer?: (b: Uint8Array) => void } })._handle;
-  if (!USER_BUFFER || typeof h?.useUserBuffer !== 'function') return;
-  const o = s as unknown as Record<symbol, unknown>;
-  o[USER_BUFFER.buf] = READ_BUFFER;
-  o[USER_BUFFER.cb] = onRead;
-  o[USER_BUFFER.gen] = null;
-  h.useUserBuffer(READ_BUFFER);
-}
+function readIntoBuffer(s: Socket): void { readInto(s, READ_BUFFER, onRead); }
 
 export class FastHttp {
   readonly handler: IngressHandler;
@@ -177,8 +161,8 @@ function onData(this: Socket, d: Buffer): void {
 }
 
 // onRead is the onread callback (this is the socket): d is a view of READ_BUFFER, copied if kept.
-function onRead(this: Socket, n: number, buf: Uint8Array): boolean {
-  const d = (buf as Buffer).subarray(0, n);
+function onRead(this: Socket, n: number, buf: Buffer): boolean {
+  const d = buf.subarray(0, n);
   const c = conn(this);
   if (!c) return this.push(Buffer.from(d));
   received(c, d);

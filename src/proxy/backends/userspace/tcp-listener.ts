@@ -34,7 +34,9 @@ export class TcpListener implements ConnectionOwner {
     this.plan = plan;
     this.settings = settings;
     this.balancer.update(plan.endpoints, plan.affinityTimeoutSeconds);
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.#accept(s));
+    // pauseOnConnect: nothing is read before the connection to an endpoint is up (the pump then reads
+    // into buffers of its own)
+    this.#server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (s) => this.#accept(s));
     const idle = settings.idleTimeoutMs;
     this.#sweeper = setInterval(() => this.#sweep(), idle > 0 ? Math.max(50, Math.min(idle / 4, 10_000)) : 10_000);
     this.#sweeper.unref();

@@ -1,0 +1,56 @@
+// writeRaw writes a buffer straight to a socket's handle, beside its Writable stream: no queue, no
+// callback bookkeeping, no WriteWrap object per write. It is what socket.write() does underneath (libuv
+// tries the write at once; what the kernel does not take stays queued in libuv, pointing into `buf`),
+// without the stream machinery that costs as much as the syscall on small writes.
+//
+// Returns 0 when the kernel took every byte (buf is free again), 1 when the rest is pending (buf must stay
+// untouched until `done` runs, with `this` the request and `owner` on it), or a negative errno. Writes keep
+// their order with socket.write() and socket.end() (libuv queues a write, and a shutdown, behind pending
+// ones). The Writable's bytesWritten does not count these bytes; the peer's bytesRead does.
+//
+// It needs WriteWrap from the stream_wrap binding (process.binding, a documentation-only deprecation):
+// rawWriteAvailable is false on a Node without it, and callers use socket.write().
+import type { Socket } from 'node:net';
+
+export interface WriteRequest { owner: unknown; buffer: Uint8Array | null }
+type Done = (this: WriteRequest, status: number) => void;
+interface Req extends WriteRequest { handle: unknown; oncomplete: Done | null; async: boolean; bytes: number }
+interface Handle { writeBuffer(req: Req, buf: Uint8Array): number }
+interface Binding { WriteWrap: new () => Req; streamBaseState: Int32Array; kLastWriteWasAsync: number }
+
+const binding = load();
+
+function load(): Binding | undefined {
+  try {
+    const b = (process as unknown as { binding(name: string): Partial<Binding> }).binding('stream_wrap');
+    if (typeof b.WriteWrap !== 'function' || !b.streamBaseState || typeof b.kLastWriteWasAsync !== 'number') return undefined;
+    return b as Binding;
+  } catch {
+    return undefined;
+  }
+}
+
+export const rawWriteAvailable = binding !== undefined;
+
+// spare is the request object of the next write: a write the kernel takes at once leaves it unbound
+// (libuv never sees it), so it serves again; a pending one keeps it, and a new spare is made.
+let spare: Req | undefined;
+
+export function writeRaw(s: Socket, buf: Uint8Array, done: Done, owner: unknown): number {
+  const h = (s as unknown as { _handle?: Handle | null })._handle;
+  if (!binding || !h) return -9; // EBADF: destroyed
+  const req = spare ?? new binding.WriteWrap();
+  req.handle = h;
+  req.oncomplete = done;
+  req.async = false;
+  req.bytes = 0;
+  req.buffer = null;
+  const err = h.writeBuffer(req, buf);
+  if (err !== 0) { spare = undefined; return err; }
+  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) { spare = req; return 0; }
+  req.async = true;
+  req.buffer = buf;
+  req.owner = owner;
+  spare = undefined;
+  return 1;
+}
