@@ -20,7 +20,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTicks, pinned, run, start, which } from './peers-lib.ts';
+import { cpuTicks, pacedWrk, pinned, run, start, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -124,36 +124,9 @@ function wrk(t: Target, secs: number): number {
   if (errs || /Non-2xx/.test(out)) console.error(`  ${t.name}: ${errs} ${/Non-2xx.*/.exec(out)?.[0] ?? ''}`);
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
 }
-// lat measures p50/p99 at `rate` req/s: wrk over 50 keep-alive connections, each request sent at the next
-// free slot of its thread's schedule (a Lua delay() on LuaJIT's clock; wrk rounds delays to whole ms, so
-// requests leave in 1 ms bunches, and a late response never makes later ones burst). The load is fixed and
-// under every target's peak, and wrk's --latency percentiles are the time a request takes at that load. A
-// generator in Node would take half of cpu1 from the origin at this rate and measure itself.
+// lat measures p50/p99 at `rate` req/s (see pacedWrk): 2 threads, 50 keep-alive connections.
 function lat(t: Target, rate: number, secs: number, dir: string): { p50: number; p99: number; rps: number } {
-  const script = join(dir, 'pace.lua');
-  writeFileSync(script, [
-    'local ffi = require("ffi")',
-    'ffi.cdef[[ typedef struct { long s; long ns; } pace_ts; int clock_gettime(int, pace_ts *); ]]',
-    'local ts = ffi.new("pace_ts")',
-    'local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.s) * 1000 + tonumber(ts.ns) / 1e6 end',
-    `local interval = ${(2_000 / rate).toFixed(6)}  -- ms between two requests of one thread (2 threads)`,
-    'local slot = 0',
-    'function delay()',
-    '  local t = now()',
-    '  if slot < t then slot = t end',
-    '  local d = slot - t',
-    '  slot = slot + interval',
-    '  return d',
-    'end',
-  ].join('\n') + '\n');
-  const out = run(1, 'wrk', ['-t2', '-c50', `-d${secs}s`, '--latency', '-s', script, '-H', `Host: ${HOST}`, `http://127.0.0.1:${t.port}${PATH}`]);
-  const pct = (p: string): number => {
-    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
-    return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  };
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  if (Number.isNaN(pct('99'))) console.error(out);
-  return { p50: pct('50'), p99: pct('99'), rps };
+  return pacedWrk(1, { rate, secs, threads: 2, conns: 50, url: `http://127.0.0.1:${t.port}${PATH}`, headers: [`Host: ${HOST}`], dir });
 }
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -1,7 +1,7 @@
 // bench/l4.ts — side-by-side L4 proxy benchmark on loopback, in one run: direct to the backend, Portico's
 // userspace proxy, HAProxy `mode tcp`, nginx `stream`, and a 20-line Node pipe (the naive reference).
 // Same recipe as ../shared/bench/peers.sh: every proxy pinned to cpu0 (alone), the origin (nginx HTTP,
-// iperf3 server) and the load generators (wrk, iperf3 client, a Node open-loop latency client) on cpu1.
+// iperf3 server) and the load generators (wrk, iperf3 client, wrk paced for latency) on cpu1.
 // Tests are interleaved per pass so machine drift hits every target alike; it prints medians over passes
 // (min–max) and the ratios Portico/direct and Portico/each peer. Beside each rate it prints the CPU time the
 // target's processes used per unit of work (µs per request or connection, ms per GB), read from /proc: on a
@@ -10,7 +10,8 @@
 //   rr       wrk -t2 -c50 keep-alive HTTP through the L4 proxy (small request round trips/s)
 //   conn     the same with `Connection: close` (one TCP connection per request: new connections/s)
 //   bulk     one iperf3 stream (Gbit/s)
-//   latency  p99 at 1,000 req/s open loop over 10 keep-alive connections; "added" = p99 - direct's p99
+//   latency  p99 at 1,000 req/s over 10 keep-alive connections (wrk paced by a Lua schedule, see pacedWrk in
+//            peers-lib.ts); "added" = p99 - direct's p99
 //
 // Needs wrk, nginx (+ stream module), haproxy, iperf3 (Debian packages; a missing peer is skipped).
 // Usage: node bench/l4.ts [passes=5] [seconds=5]   env: PIN=0 (no taskset), PORTICO_MALLOC=default (Portico
@@ -26,7 +27,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTicks, pinned, run, start, which } from './peers-lib.ts';
+import { cpuTicks, pacedWrk, pinned, run, start, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -86,48 +87,6 @@ function pipe(): void {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-// latency sends GET requests at 1,000/s (open loop: each request's latency counts from its scheduled
-// time, so a stall is not hidden) over 10 keep-alive connections and prints p50/p99 in ms as JSON.
-async function latency(host: string, port: number, seconds: number): Promise<void> {
-  const RATE = 1000, CONNS = 10;
-  const req = Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-  const lat: number[] = [];
-  let errors = 0;
-  const conns = await Promise.all(Array.from({ length: CONNS }, () => new Promise<{ s: ReturnType<typeof connect>; q: number[] }>((resolve) => {
-    const s = connect({ host, port, noDelay: true });
-    const c = { s, q: [] as number[] };
-    let buf = '';
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      // nginx answers "ok" with Content-Length: 2, so every response ends with the body "ok".
-      let i;
-      while ((i = buf.indexOf('\r\n\r\nok')) >= 0) { buf = buf.slice(i + 6); const t = c.q.shift(); if (t !== undefined) lat.push(performance.now() - t); }
-    });
-    s.on('error', () => { errors++; });
-    s.once('connect', () => resolve(c));
-  })));
-  const t0 = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(RATE * seconds, Math.floor((now - t0) * RATE / 1000));
-      for (; sent < due; sent++) {
-        const c = conns[sent % CONNS];
-        if (!c) continue;
-        c.q.push(t0 + sent * 1000 / RATE);
-        c.s.write(req);
-      }
-      if (sent >= RATE * seconds) { setTimeout(resolve, 200); return; }
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
-  for (const c of conns) c.s.destroy();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-  process.stdout.write(JSON.stringify({ p50: q(0.5), p99: q(0.99), n: lat.length, lost: sent - lat.length, errors }) + '\n');
-}
 
 
 interface Target { name: string; host: string; http: number; bulk: number; procs: ChildProcess[] }
@@ -143,9 +102,9 @@ function iperf(t: Target, secs: number): number {
   const out = run(1, 'iperf3', ['-J', '-c', t.host, '-p', String(t.bulk), '-t', String(Math.min(secs, 4))]);
   try { return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9; } catch { return NaN; }
 }
-function lat(t: Target, secs: number): number {
-  const out = run(1, NODE, [SELF, 'latency', t.host, String(t.http), String(secs)]);
-  try { return (JSON.parse(out) as { p99: number }).p99; } catch { console.error(out); return NaN; }
+// lat is the p99 (ms) at 1,000 req/s over 10 keep-alive connections (wrk paced, see pacedWrk).
+function lat(t: Target, secs: number, dir: string): number {
+  return pacedWrk(1, { rate: 1000, secs, threads: 1, conns: 10, url: `http://${t.host}:${t.http}/`, dir }).p99;
 }
 
 async function waitPort(host: string, port: number): Promise<void> {
@@ -220,7 +179,7 @@ async function main(): Promise<void> {
       { id: 'rr', unit: 'req/s', fn: (t: Target) => wrk(t, secs, false) },
       { id: 'conn', unit: 'conn/s', fn: (t: Target) => wrk(t, secs, true) },
       ...(iperf3 ? [{ id: 'bulk', unit: 'Gbit/s', fn: (t: Target) => iperf(t, secs) }] : []),
-      { id: 'latency', unit: 'p99 ms @1k req/s', fn: (t: Target) => lat(t, Math.min(secs, 5)) },
+      { id: 'latency', unit: 'p99 ms @1k req/s', fn: (t: Target) => lat(t, Math.min(secs, 5), dir) },
     ].filter((t) => !only || only.includes(t.id));
     // warm-up: lets V8 compile the Node proxies' hot paths before anything is recorded
     for (const t of active) { wrk(t, 2, false); wrk(t, 1, true); }
@@ -278,5 +237,4 @@ async function main(): Promise<void> {
 if (role === 'portico') await portico();
 else if (role === 'portico-nft') await porticoNft();
 else if (role === 'pipe') pipe();
-else if (role === 'latency') await latency(process.argv[3] ?? '', Number(process.argv[4]), Number(process.argv[5]));
 else await main();

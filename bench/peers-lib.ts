@@ -3,7 +3,8 @@
 // binary, read the CPU time a target and its children used, take medians.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const pinned = process.env['PIN'] !== '0' && existsSync('/usr/bin/taskset');
 
@@ -42,4 +43,36 @@ export function cpuTicks(procs: ChildProcess[]): number {
     return t;
   };
   return procs.reduce((sum, p) => sum + (p.pid ? one(p.pid) : 0), 0);
+}
+
+// pacedWrk measures p50/p99 (ms) at a fixed `rate` req/s: wrk on cpu with `threads` threads over `conns`
+// keep-alive connections, each request sent at the next free slot of its thread's schedule (a Lua delay()
+// on LuaJIT's clock; wrk rounds delays to whole ms, so requests leave in 1 ms bunches, and a late response
+// never makes later ones burst). The load is fixed and under every target's peak, and wrk's --latency
+// percentiles are the time a request takes at that load. A generator in Node would measure its own timers.
+export function pacedWrk(cpu: number, o: { rate: number; secs: number; threads: number; conns: number; url: string; headers?: string[]; dir: string }): { p50: number; p99: number; rps: number } {
+  const script = join(o.dir, 'pace.lua');
+  writeFileSync(script, [
+    'local ffi = require("ffi")',
+    'ffi.cdef[[ typedef struct { long s; long ns; } pace_ts; int clock_gettime(int, pace_ts *); ]]',
+    'local ts = ffi.new("pace_ts")',
+    'local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.s) * 1000 + tonumber(ts.ns) / 1e6 end',
+    `local interval = ${(1_000 * o.threads / o.rate).toFixed(6)}  -- ms between two requests of one thread`,
+    'local slot = 0',
+    'function delay()',
+    '  local t = now()',
+    '  if slot < t then slot = t end',
+    '  local d = slot - t',
+    '  slot = slot + interval',
+    '  return d',
+    'end',
+  ].join('\n') + '\n');
+  const out = run(cpu, 'wrk', [`-t${o.threads}`, `-c${o.conns}`, `-d${o.secs}s`, '--latency', '-s', script, ...(o.headers ?? []).flatMap((h) => ['-H', h]), o.url]);
+  const pct = (p: string): number => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+    return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  if (Number.isNaN(pct('99'))) console.error(out);
+  return { p50: pct('50'), p99: pct('99'), rps };
 }

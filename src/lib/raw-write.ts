@@ -36,8 +36,14 @@ export const rawWriteAvailable = binding !== undefined;
 // (libuv never sees it), so it serves again; a pending one keeps it, and a new spare is made.
 let spare: Req | undefined;
 
-export function writeRaw(s: Socket, buf: Uint8Array, done: Done, owner: unknown): number {
-  const h = (s as unknown as { _handle?: Handle | null })._handle;
+// handleOf is a net.Socket's handle (null once destroyed).
+export function handleOf(s: Socket): object | null {
+  return (s as unknown as { _handle?: object | null })._handle ?? null;
+}
+
+// writeRaw writes buf to a stream handle (handleOf(socket), or a bare TcpHandle); null: EBADF.
+export function writeRaw(handle: object | null, buf: Uint8Array, done: Done, owner: unknown): number {
+  const h = handle as Handle | null;
   if (!binding || !h) return -9; // EBADF: destroyed
   const req = spare ?? new binding.WriteWrap();
   req.handle = h;

@@ -15,8 +15,21 @@ import type { ListenerPlan } from '../../plan/types.ts';
 import { Balancer } from './balancer.ts';
 import type { EndpointStats } from './metrics.ts';
 import type { ListenerSettings } from './options.ts';
-import { TcpConnection } from './tcp-connection.ts';
-import type { ConnectionOwner } from './tcp-connection.ts';
+import type { ConnectionOwner, ProxiedConnection } from './connection.ts';
+import { RawConnection } from './raw-connection.ts';
+import { StreamConnection } from './stream-connection.ts';
+import { rawTcpAvailable } from '../../../lib/raw-tcp.ts';
+import { rawWriteAvailable } from '../../../lib/raw-write.ts';
+import { userBuffersAvailable } from '../../../lib/user-buffer.ts';
+
+// Connection is RawConnection where Node's bindings allow, else StreamConnection.
+export const rawConnectionsAvailable = rawTcpAvailable && rawWriteAvailable && userBuffersAvailable;
+let Connection: typeof RawConnection | typeof StreamConnection = rawConnectionsAvailable ? RawConnection : StreamConnection;
+
+// useStreamConnections makes new connections StreamConnections (true) or the default again (tests).
+export function useStreamConnections(on: boolean): void {
+  Connection = on || !rawConnectionsAvailable ? StreamConnection : RawConnection;
+}
 
 const MAX_HELD = 1024;
 
@@ -25,7 +38,7 @@ export class TcpListener implements ConnectionOwner {
   readonly balancer = new Balancer();
   readonly settings: ListenerSettings;
   readonly #server: Server;
-  readonly #conns = new Map<string, Set<TcpConnection>>();
+  readonly #conns = new Map<string, Set<ProxiedConnection>>();
   readonly #held = new Set<Socket>();
   #stats = new Map<string, EndpointStats>();
   readonly #sweeper: NodeJS.Timeout;
@@ -96,20 +109,20 @@ export class TcpListener implements ConnectionOwner {
     return s;
   }
 
-  established(conn: TcpConnection): void {
+  established(conn: ProxiedConnection): void {
     let set = this.#conns.get(conn.endpointKey);
     if (!set) this.#conns.set(conn.endpointKey, set = new Set());
     set.add(conn);
   }
 
-  closed(conn: TcpConnection): void {
+  closed(conn: ProxiedConnection): void {
     const set = this.#conns.get(conn.endpointKey);
     set?.delete(conn);
     if (set?.size === 0) this.#conns.delete(conn.endpointKey);
   }
 
   #accept(s: Socket): void {
-    if (this.balancer.size > 0) { new TcpConnection(s, this).start(); return; }
+    if (this.balancer.size > 0) { new Connection(s, this).start(); return; }
     s.on('error', () => {});
     this.settings.metrics.rejected(this.plan);
     if (this.plan.whenEmpty === 'drop' && this.#held.size < MAX_HELD) this.#hold(s);
@@ -133,7 +146,7 @@ export class TcpListener implements ConnectionOwner {
       s.removeAllListeners('error');
       if (s.destroyed) continue;
       if (this.balancer.size === 0) { s.on('error', () => {}); s.resetAndDestroy(); continue; }
-      new TcpConnection(s, this).start();
+      new Connection(s, this).start();
     }
   }
 

@@ -3,16 +3,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { freePort, listening, service, slice, startPod, startProxy, waitFor, whoami } from './fake-pods.ts';
 import type { FakePod, Harness } from './fake-pods.ts';
+import { useStreamConnections } from './tcp-listener.ts';
 
-const VIP = '127.100.3.1';
 
-describe('userspace TCP proxy', { timeout: 30_000 }, () => {
+// Every test runs over both connection kinds: RawConnection (bare handles, the default) and
+// StreamConnection (net.Socket both sides, used where Node's bindings are missing).
+for (const kind of ['raw', 'stream'] as const) {
+const vipBase = kind === 'raw' ? '127.100.3' : '127.100.5';
+const VIP = `${vipBase}.1`;
+describe(`userspace TCP proxy (${kind} connections)`, { timeout: 30_000 }, () => {
   let pods: FakePod[] = [];
   let h: Harness;
   let port: number;
   let podPort: number;
 
   before(async () => {
+    useStreamConnections(kind === 'stream');
     const first = await startPod('pod-0', '127.244.3.1');
     podPort = first.port;
     pods = [first, await startPod('pod-1', '127.244.3.2', podPort), await startPod('pod-2', '127.244.3.3', podPort)];
@@ -22,6 +28,7 @@ describe('userspace TCP proxy', { timeout: 30_000 }, () => {
   after(async () => {
     await h.stop();
     await Promise.all(pods.map((p) => p.close()));
+    useStreamConnections(false);
   });
 
   const setSlice = (ps: FakePod[]) => h.source.slices.set(slice('web-1', 'web', ps.map((p) => ({ ip: p.ip })), [{ port: podPort }]));
@@ -126,16 +133,17 @@ describe('userspace TCP proxy', { timeout: 30_000 }, () => {
   });
 });
 
-describe('userspace TCP proxy, bulk', { timeout: 30_000 }, () => {
+describe(`userspace TCP proxy, bulk (${kind} connections)`, { timeout: 30_000 }, () => {
   // Four connections echo 8 MiB each through the proxy while their clients read late and slowly, so the
   // proxy's writes stop short and wait (its read buffers are then held by pending writes): every byte
   // must come back in order, and the byte counters must see them.
   test('bulk echo with slow readers: every byte arrives intact and is counted', async () => {
     const { createHash, randomBytes } = await import('node:crypto');
     const net = await import('node:net');
-    const vip = '127.100.3.2';
+    const vip = `${vipBase}.2`;
     const pod = await startPod('bulk', '127.244.3.9', 0, false);
     const port = await freePort(vip);
+    useStreamConnections(kind === 'stream');
     const h = startProxy();
     try {
       h.source.services.set(service('bulk', vip, [{ port }]));
@@ -170,6 +178,8 @@ describe('userspace TCP proxy, bulk', { timeout: 30_000 }, () => {
     } finally {
       await h.stop();
       await pod.close();
+      useStreamConnections(false);
     }
   });
 });
+}

@@ -1,7 +1,8 @@
-// TcpConnection is one proxied TCP connection: it connects to an endpoint (trying the next one when a
-// connect fails), optionally sends a PROXY header, then pumps both ways with backpressure and half-close.
+// StreamConnection is one proxied TCP connection over net.Socket on both sides, for a Node whose bindings
+// RawConnection cannot use: it connects to an endpoint (trying the next one when a connect fails),
+// optionally sends a PROXY header, then pumps 'data' both ways with backpressure and half-close.
 //
-// This is the hot path of `portico serve`. The socket handlers are module-level functions that find their
+// The socket handlers are module-level functions that find their
 // connection through a symbol on the socket (`this` is the emitting socket), so a connection allocates no
 // closures; bytes are counted by the sockets themselves and read at close; the idle timeout is a sweep by
 // the listener, not a per-socket timer re-armed on every chunk; the client address (a getpeername call) is
@@ -9,64 +10,16 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { EndpointInfo } from '../../model/endpoint.ts';
-import type { ListenerPlan } from '../../plan/types.ts';
-import type { Balancer } from './balancer.ts';
+import type { ConnectionOwner, ProxiedConnection } from './connection.ts';
 import type { EndpointStats } from './metrics.ts';
-import type { ListenerSettings } from './options.ts';
 import { proxyProtocolHeader } from './proxy-protocol.ts';
-import { readInto, userBuffersAvailable } from '../../../lib/user-buffer.ts';
-import { giveBuffer, LARGE, SMALL, takeBuffer } from './read-buffers.ts';
-import { rawWriteAvailable, writeRaw } from '../../../lib/raw-write.ts';
-import type { WriteRequest } from '../../../lib/raw-write.ts';
-
-// ConnectionOwner is what a connection needs from its listener.
-export interface ConnectionOwner {
-  readonly plan: ListenerPlan;
-  readonly balancer: Balancer;
-  readonly settings: ListenerSettings;
-  stats(endpointKey: string): EndpointStats;
-  established(conn: TcpConnection): void;
-  closed(conn: TcpConnection): void;
-}
 
 const CONN = Symbol('portico.conn');
 const PEER = Symbol('portico.peer');
-const BUF = Symbol('portico.buf');
-interface Tagged { [CONN]: TcpConnection; [PEER]: Socket; [BUF]?: Buffer | undefined }
+interface Tagged { [CONN]: StreamConnection; [PEER]: Socket }
 const tag = (s: Socket): Socket & Tagged => s as Socket & Tagged;
 
-// The pump: a read goes to the peer; a peer that cannot take it all at once pauses this side until the rest
-// has left; an end is passed on. Where Node allows (PUMP_RAW), each socket reads into a buffer of its own
-// (read-buffers.ts, lib/user-buffer.ts) and onRead writes it to the peer's handle (lib/raw-write.ts): no
-// Buffer, Readable push or Writable bookkeeping per chunk. Elsewhere the 'data' listener pumps through
-// the streams.
-const PUMP_RAW = userBuffersAvailable && rawWriteAvailable;
-
-function onRead(this: Socket, n: number, buf: Buffer): boolean {
-  const t = tag(this);
-  const r = writeRaw(t[PEER], n === buf.length ? buf : buf.subarray(0, n), onWritten, this);
-  if (r === 0) {
-    // a read that fills a small buffer is a bulk stream: read 64 KiB at a time from now on
-    if (n === SMALL && buf.length === SMALL) { giveBuffer(buf); t[BUF] = nextBuffer = takeBuffer(LARGE); }
-    return true;
-  }
-  if (r < 0) t[CONN].reset();
-  return false; // r === 1: the peer's pending write holds buf; onWritten resumes this side
-}
-function onWritten(this: WriteRequest, status: number): void {
-  const reader = this.owner as Socket;
-  this.owner = undefined;
-  this.buffer = null;
-  if (status < 0) tag(reader)[CONN].reset();
-  else if (!reader.destroyed) reader.resume();
-}
-// nextBuffer is what onRead chose for its socket's next reads; net asks for it right after the callback.
-let nextBuffer: Buffer | undefined;
-function takeNext(): Buffer | undefined { const b = nextBuffer; nextBuffer = undefined; return b; }
-function releaseBuffer(s: Socket): void {
-  const t = tag(s), b = t[BUF];
-  if (b) { t[BUF] = undefined; giveBuffer(b); }
-}
+// The pump: data goes to the peer; a full peer pauses this side until it drains; an end is passed on.
 function onData(this: Socket, chunk: Buffer): void { if (!tag(this)[PEER].write(chunk)) this.pause(); }
 function onDrain(this: Socket): void { tag(this)[PEER].resume(); }
 function onEnd(this: Socket): void { tag(this)[PEER].end(); }
@@ -76,7 +29,7 @@ function onUpError(this: Socket): void { tag(this)[CONN].upstreamError(this); }
 function onUpConnect(this: Socket): void { tag(this)[CONN].connected(this); }
 function onUpTimeout(this: Socket): void { this.destroy(new Error('connect timeout')); }
 
-export class TcpConnection {
+export class StreamConnection implements ProxiedConnection {
   readonly client: Socket;
   readonly #owner: ConnectionOwner;
   #clientIP: string | undefined;
@@ -138,7 +91,8 @@ export class TcpConnection {
 
   // idle resets the connection when no byte moved either way since a sweep at least ms ago.
   idle(now: number, ms: number): void {
-    const n = this.client.bytesRead + (this.#upstream?.bytesRead ?? 0);
+    const c = this.client;
+    const n = c.bytesRead + c.bytesWritten;
     if (n !== this.#seen || this.#seenAt === 0) { this.#seen = n; this.#seenAt = now; return; }
     if (now - this.#seenAt >= ms) this.reset();
   }
@@ -174,17 +128,12 @@ export class TcpConnection {
     client[PEER] = up;
     up[PEER] = client;
     up.on('close', onClose);
+    up.on('data', onData);
+    up.on('drain', onDrain);
     up.on('end', onEnd);
+    client.on('data', onData);
+    client.on('drain', onDrain);
     client.on('end', onEnd);
-    if (PUMP_RAW) {
-      readInto(up, up[BUF] = takeBuffer(SMALL), onRead, takeNext);
-      readInto(client, client[BUF] = takeBuffer(SMALL), onRead, takeNext);
-    } else {
-      up.on('data', onData);
-      up.on('drain', onDrain);
-      client.on('data', onData);
-      client.on('drain', onDrain);
-    }
     client.resume();
   }
 
@@ -197,13 +146,10 @@ export class TcpConnection {
     if (this.#done || !this.client.destroyed || (up && !up.destroyed)) return;
     this.#done = true;
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
-    // both handles are closed: no read or write uses the buffers any more
-    releaseBuffer(this.client);
-    if (up) releaseBuffer(up);
     if (this.#established && this.#stats) {
       this.#stats.active.v--;
       this.#stats.bytesToEndpoint.v += this.client.bytesRead;
-      this.#stats.bytesFromEndpoint.v += up?.bytesRead ?? 0;
+      this.#stats.bytesFromEndpoint.v += this.client.bytesWritten;
       this.#owner.closed(this);
     }
   }
