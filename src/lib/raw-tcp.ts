@@ -21,6 +21,7 @@ export interface TcpHandle {
   close(cb: (this: TcpHandle) => void): void;
   reset(cb: (this: TcpHandle) => void): number;
   getsockname(out: Record<string, unknown>): number;
+  getpeername(out: Record<string, unknown>): number;
 }
 export interface ConnectRequest { owner: unknown; oncomplete: (this: ConnectRequest, status: number, handle: TcpHandle) => void }
 export interface ShutdownRequest { handle: TcpHandle; oncomplete: (this: ShutdownRequest, status: number) => void }

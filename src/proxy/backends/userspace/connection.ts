@@ -1,6 +1,5 @@
 // What the TCP listener and its connections see of each other. A connection is a RawConnection where
 // Node's bindings allow (bare handles, no streams), else a StreamConnection (net.Socket both sides).
-import type { Socket } from 'node:net';
 import type { ListenerPlan } from '../../plan/types.ts';
 import type { Balancer } from './balancer.ts';
 import type { EndpointStats } from './metrics.ts';
@@ -17,7 +16,6 @@ export interface ConnectionOwner {
 }
 
 export interface ProxiedConnection {
-  readonly client: Socket;
   // endpointKey is the key of the endpoint this connection goes to ('' while connecting).
   readonly endpointKey: string;
   // start picks an endpoint and connects; with none left, the client is reset.

@@ -1,141 +1,148 @@
-// RawConnection is one proxied TCP connection on the fast path: the client is the accepted net.Socket,
-// the connection to the endpoint a bare TCP handle (lib/raw-tcp.ts), and the bytes move between the two
-// handles without streams: each side reads into a pooled buffer of its own (read-buffers.ts) and the read
-// is written straight to the other handle (lib/raw-write.ts). A write the kernel does not take at once
-// stops that reader until it has left: backpressure with no queue of ours.
+// RawConnection is one proxied TCP connection on the fast path: both the accepted connection and the one
+// to the endpoint are bare TCP handles (lib/raw-tcp.ts), with no net.Socket around them, and the bytes
+// move between them without streams: each side reads into a pooled buffer of its own (read-buffers.ts)
+// and each read is written straight to the other handle (lib/raw-write.ts). A write the kernel does not
+// take at once stops that reader until it has left: backpressure with no queue of ours.
 //
 // It connects to an endpoint (the next one when a connect fails or times out), optionally sends a PROXY
-// header, then pumps both ways; a FIN is passed on as a shutdown (half-close), and a side whose both
-// directions are done is closed. The handlers are module-level functions that find their connection
-// through a symbol on the handle or socket (`this`), so a connection allocates no closures.
-import type { Socket } from 'node:net';
-import { readInto } from '../../../lib/user-buffer.ts';
-import { handleOf, writeRaw } from '../../../lib/raw-write.ts';
+// header, then pumps both ways. A FIN is passed on as a shutdown (half-close); once both directions are
+// done, both sides close. The client is not read before the endpoint answers (the kernel holds its bytes).
+// The handlers are module-level functions that find their side through a symbol on the handle (`this`),
+// so a connection allocates no closures.
+import { writeRaw } from '../../../lib/raw-write.ts';
 import type { WriteRequest } from '../../../lib/raw-write.ts';
 import { connectTcp, lastRead, shutdownTcp, UV_EOF } from '../../../lib/raw-tcp.ts';
 import type { ConnectRequest, TcpHandle } from '../../../lib/raw-tcp.ts';
-import type { EndpointInfo } from '../../model/endpoint.ts';
 import type { EndpointStats } from './metrics.ts';
 import type { ConnectionOwner, ProxiedConnection } from './connection.ts';
 import { proxyProtocolHeader } from './proxy-protocol.ts';
 import { giveBuffer, LARGE, SMALL, takeBuffer } from './read-buffers.ts';
 
-const CONN = Symbol('portico.rawConn');
-type Tagged<T> = T & { [CONN]: RawConnection };
-const conn = (o: object): RawConnection => (o as Tagged<object>)[CONN];
+const SIDE = Symbol('portico.side');
+const sideOf = (h: TcpHandle): Side => (h as TcpHandle & { [SIDE]: Side })[SIDE];
 
-// nextBuffer is the buffer a read callback chose for its socket's next reads (net asks right after).
-let nextBuffer: Buffer | undefined;
-function takeNext(): Buffer | undefined { const b = nextBuffer; nextBuffer = undefined; return b; }
+// Side is one of the connection's two handles.
+class Side {
+  readonly conn: RawConnection;
+  readonly h: TcpHandle;
+  peer!: Side;
+  buf: Buffer | undefined = undefined;
+  eof = false;        // its FIN arrived
+  shut = false;       // we sent ours (shutdown asked)
+  closing = false;    // close or reset asked
+  closed = false;     // the handle is closed
+  bytes = 0;          // bytesRead, kept when it closes
 
-// client → endpoint: the client socket's onread callback. false stops the client's reads (the endpoint
-// holds the buffer until onUpWritten).
-function onClientRead(this: Socket, n: number, buf: Buffer): boolean {
-  const c = conn(this);
-  const r = writeRaw(c.up ?? null, n === buf.length ? buf : buf.subarray(0, n), onUpWritten, c);
-  if (r === 0) {
-    if (n === SMALL && buf.length === SMALL) { giveBuffer(buf); c.clientBuf = nextBuffer = takeBuffer(LARGE); }
-    return true;
+  constructor(conn: RawConnection, h: TcpHandle) {
+    this.conn = conn;
+    this.h = h;
+    (h as TcpHandle & { [SIDE]: Side })[SIDE] = this;
   }
-  if (r < 0) c.reset();
-  return false;
-}
-function onUpWritten(this: WriteRequest, status: number): void {
-  const c = this.owner as RawConnection;
-  this.owner = undefined;
-  this.buffer = null;
-  if (status < 0) c.reset();
-  else if (!c.client.destroyed) c.client.resume();
+
+  bytesRead(): number { return this.closing ? this.bytes : this.h.bytesRead; }
+
+  startReading(): void {
+    this.h.useUserBuffer(this.buf = takeBuffer(SMALL));
+    this.h.onread = onRead;
+    this.h.readStart();
+  }
+
+  shutdown(): void {
+    if (this.shut || this.closing) return;
+    this.shut = true;
+    shutdownTcp(this.h);
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.bytes = this.h.bytesRead;
+    this.h.close(onClosed);
+  }
+
+  // reset closes with an RST. libuv refuses that once a shutdown was asked for (and Node then ignores a
+  // close too, leaving the handle open for good), so a side that sent its FIN closes plainly.
+  reset(): void {
+    if (this.closing) return;
+    if (this.shut) { this.close(); return; }
+    this.closing = true;
+    this.bytes = this.h.bytesRead;
+    this.h.reset(onClosed);
+  }
 }
 
-// endpoint → client: the bare handle's onread (`this` the handle).
-function onUpRead(this: TcpHandle): Buffer | undefined {
-  const c = conn(this);
+// onRead is both handles' onread: a read goes to the other side at once; when the kernel could not take
+// all of it, this side stops reading until onWritten. Returns the buffer to read into from then on.
+function onRead(this: TcpHandle): Buffer | undefined {
+  const side = sideOf(this);
   const n = lastRead();
   if (n > 0) {
-    const buf = c.upBuf as Buffer;
-    const r = writeRaw(handleOf(c.client), n === buf.length ? buf : buf.subarray(0, n), onClientWritten, c);
+    const buf = side.buf as Buffer;
+    const r = writeRaw(side.peer.closing ? null : side.peer.h, n === buf.length ? buf : buf.subarray(0, n), onWritten, side);
     if (r === 0) {
-      if (n === SMALL && buf.length === SMALL) { giveBuffer(buf); return c.upBuf = takeBuffer(LARGE); }
+      // a read that fills a small buffer is a bulk stream: read 64 KiB at a time from now on
+      if (n === SMALL && buf.length === SMALL) { giveBuffer(buf); return side.buf = takeBuffer(LARGE); }
       return undefined;
     }
     if (r === 1) this.readStop();
-    else c.reset();
+    else side.conn.reset();
     return undefined;
   }
-  if (n === UV_EOF) c.upEnded();
-  else if (n < 0) c.reset();
+  if (n === UV_EOF) side.conn.ended(side);
+  else if (n < 0) side.conn.reset();
   return undefined;
 }
-function onClientWritten(this: WriteRequest, status: number): void {
-  const c = this.owner as RawConnection;
+
+function onWritten(this: WriteRequest, status: number): void {
+  const side = this.owner as Side;
   this.owner = undefined;
   this.buffer = null;
-  if (status < 0) c.reset();
-  else if (c.up && !c.upClosing) c.up.readStart();
+  if (status < 0) side.conn.reset();
+  else if (!side.closing) side.h.readStart();
 }
 
+function onClosed(this: TcpHandle): void { const s = sideOf(this); s.closed = true; s.conn.closed(); }
 function onUpConnect(this: ConnectRequest, status: number, handle: TcpHandle): void { (this.owner as RawConnection).connected(handle, status); }
-function onUpClosed(this: TcpHandle): void { conn(this).upClosed(); }
 function onConnectTimeout(c: RawConnection): void { c.connectFailed(); }
 function onDrainTimeout(c: RawConnection): void { c.reset(); }
-function onClientEnd(this: Socket): void { conn(this).clientEnded(); }
-function onClientClose(this: Socket): void { conn(this).clientClosed(); }
-function onClientError(this: Socket): void { conn(this).reset(); }
 function onHeaderWritten(this: WriteRequest): void { this.owner = undefined; this.buffer = null; }
+function noop(): void {}
 
 export class RawConnection implements ProxiedConnection {
-  readonly client: Socket;
+  readonly #client: Side;
+  #up: Side | undefined;
+  #connecting: TcpHandle | undefined;
   readonly #owner: ConnectionOwner;
-  up: TcpHandle | undefined;
-  clientBuf: Buffer | undefined;
-  upBuf: Buffer | undefined;
-  upClosing = false;
-  #upDone = false;
-  #upBytes = 0;
   #clientIP: string | undefined;
-  #endpoint: EndpointInfo | undefined;
   #key = '';
   #stats: EndpointStats | undefined;
   #tried: Set<string> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
-  #established = false;
-  #upEof = false;
-  #upShut = false;
-  #clientEof = false;
-  #clientGone = false;
   #done = false;
   #seen = 0;
   #seenAt = 0;
 
-  constructor(client: Socket, owner: ConnectionOwner) {
-    this.client = client;
+  constructor(client: TcpHandle, owner: ConnectionOwner) {
+    this.#client = new Side(this, client);
     this.#owner = owner;
-    (client as Tagged<Socket>)[CONN] = this;
-    client.on('error', onClientError);
-    client.on('close', onClientClose);
   }
 
   get endpointKey(): string { return this.#key; }
 
   // start picks an endpoint and connects; with none left, the client is reset.
   start(): void {
-    if (this.#done || this.#clientGone) return;
+    if (this.#done || this.#client.closing) return;
     const owner = this.#owner;
     const ip = owner.balancer.affinityMs > 0 ? this.#clientAddress() : '';
     const ep = owner.balancer.pick(ip, this.#tried);
     if (!ep) { owner.settings.metrics.rejected(owner.plan); this.reset(); return; }
-    this.#endpoint = ep;
     this.#key = owner.balancer.key(ep);
     this.#stats = owner.stats(this.#key);
     this.#stats.selections.v++;
     const h = connectTcp(ep.ip, ep.port, onUpConnect, this);
     if (typeof h === 'number') { this.connectFailed(); return; }
-    (h as Tagged<TcpHandle>)[CONN] = this;
-    this.up = h;
-    this.upClosing = false;
-    this.#upDone = false;
+    this.#connecting = h;
     const timeout = owner.settings.connectTimeoutMs;
     if (timeout > 0) this.#timer = setTimeout(onConnectTimeout, timeout, this);
   }
@@ -145,69 +152,65 @@ export class RawConnection implements ProxiedConnection {
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
     if (this.#stats) this.#stats.connectErrors.v++;
     (this.#tried ??= new Set()).add(this.#key);
-    const h = this.up;
-    this.up = undefined;
-    if (h) h.close(noop);
-    this.#endpoint = undefined;
+    this.#abandonAttempt();
     this.#key = '';
     this.start();
   }
 
   // connected: the attempt on handle finished with status (0 or an errno).
   connected(handle: TcpHandle, status: number): void {
-    if (handle !== this.up || this.upClosing || this.#done) return; // an abandoned attempt answering late
+    if (handle !== this.#connecting || this.#done) return; // an abandoned attempt answering late
     if (status !== 0) { this.connectFailed(); return; }
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    if (this.#clientGone) { this.#closeUp(); return; }
-    const up = this.up;
-    up.setNoDelay(true);
-    this.#established = true;
+    this.#connecting = undefined;
+    handle.setNoDelay(true);
+    const client = this.#client, up = new Side(this, handle);
+    this.#up = up;
+    client.peer = up;
+    up.peer = client;
     const stats = this.#stats as EndpointStats;
     stats.connections.v++;
     stats.active.v++;
     this.#owner.established(this);
     const pp = this.#owner.plan.proxyProtocol;
-    const client = this.client;
     if (pp) {
+      const peer: Record<string, unknown> = {}, local: Record<string, unknown> = {};
+      client.h.getpeername(peer);
+      client.h.getsockname(local);
       const header = proxyProtocolHeader(pp, {
-        sourceIP: this.#clientAddress(), sourcePort: client.remotePort ?? 0,
-        destIP: client.localAddress ?? '', destPort: client.localPort ?? 0,
+        sourceIP: String(peer['address'] ?? ''), sourcePort: Number(peer['port'] ?? 0),
+        destIP: String(local['address'] ?? ''), destPort: Number(local['port'] ?? 0),
       });
-      if (writeRaw(up, header, onHeaderWritten, this) < 0) { this.reset(); return; }
+      if (writeRaw(handle, header, onHeaderWritten, this) < 0) { this.reset(); return; }
     }
-    up.useUserBuffer(this.upBuf = takeBuffer(SMALL));
-    up.onread = onUpRead;
-    up.readStart();
-    client.on('end', onClientEnd);
-    readInto(client, this.clientBuf = takeBuffer(SMALL), onClientRead, takeNext);
-    client.resume();
+    up.startReading();
+    client.startReading();
   }
 
-  // upEnded: the endpoint sent its FIN. It goes on to the client; when the client had sent its own, both
-  // directions are done and both sides close.
-  upEnded(): void {
-    this.#upEof = true;
-    if (this.#clientEof || this.#clientGone) { this.#closeUp(); this.client.destroy(); return; }
-    this.client.end();
+  // ended: side sent its FIN. It goes on to the other side; once both sent theirs, both close.
+  ended(side: Side): void {
+    side.eof = true;
+    const other = side.peer;
+    if (other.eof) { side.close(); other.close(); return; }
+    other.shutdown();
   }
 
-  // clientEnded: the client sent its FIN; likewise.
-  clientEnded(): void {
-    this.#clientEof = true;
-    if (this.#upEof) { this.#closeUp(); return; }
-    if (this.up && !this.upClosing) this.#shutUp(this.up);
+  // closed: a handle closed; the connection settles once both did.
+  closed(): void {
+    const c = this.#client, up = this.#up;
+    if (this.#done || !c.closed || (up && !up.closed) || this.#connecting) return;
+    this.#done = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#drainTimer) clearTimeout(this.#drainTimer);
+    if (c.buf) { giveBuffer(c.buf); c.buf = undefined; }
+    if (up?.buf) { giveBuffer(up.buf); up.buf = undefined; }
+    if (up && this.#stats) {
+      this.#stats.active.v--;
+      this.#stats.bytesToEndpoint.v += c.bytes;
+      this.#stats.bytesFromEndpoint.v += up.bytes;
+      this.#owner.closed(this);
+    }
   }
-
-  clientClosed(): void {
-    this.#clientGone = true;
-    if (!this.#established) { this.#closeUp(); this.#finish(); return; }
-    // the client's socket is gone: the endpoint gets its FIN (if not closed already) and closes after it
-    if (this.up && !this.upClosing && !this.#upEof) this.#shutUp(this.up);
-    else this.#closeUp();
-    this.#finish();
-  }
-
-  upClosed(): void { this.#upDone = true; this.#finish(); }
 
   // drain resets the connection after ms unless it ends first.
   drain(ms: number): void {
@@ -218,61 +221,33 @@ export class RawConnection implements ProxiedConnection {
   // reset aborts both sides with a TCP RST.
   reset(): void {
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    if (!this.client.destroyed) this.client.resetAndDestroy();
-    const h = this.up;
-    if (h && !this.upClosing) {
-      this.upClosing = true;
-      this.#upBytes = h.bytesRead;
-      // libuv refuses a reset once a shutdown was asked for (and Node then ignores a close too, leaving the
-      // handle open for good): after a FIN, the endpoint's side closes plainly.
-      if (!this.#established) { this.up = undefined; h.close(noop); } else if (this.#upShut) h.close(onUpClosed); else h.reset(onUpClosed);
-    }
+    this.#abandonAttempt();
+    this.#up?.reset();
+    this.#client.reset();
   }
 
   // idle resets the connection when no byte moved either way since a sweep at least ms ago.
   idle(now: number, ms: number): void {
-    const n = this.client.bytesRead + this.#upBytesRead();
+    const n = this.#client.bytesRead() + (this.#up?.bytesRead() ?? 0);
     if (n !== this.#seen || this.#seenAt === 0) { this.#seen = n; this.#seenAt = now; return; }
     if (now - this.#seenAt >= ms) this.reset();
   }
 
-  #shutUp(h: TcpHandle): void {
-    if (this.#upShut) return;
-    this.#upShut = true;
-    shutdownTcp(h);
-  }
-
-  #upBytesRead(): number { return this.up && !this.upClosing ? this.up.bytesRead : this.#upBytes; }
-
-  #closeUp(): void {
-    const h = this.up;
-    if (!h || this.upClosing) return;
-    this.upClosing = true;
-    this.#upBytes = h.bytesRead;
-    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    h.close(onUpClosed);
-  }
-
-  // #finish settles the connection once the client socket and the endpoint handle are both closed.
-  #finish(): void {
-    if (this.#done || !this.#clientGone) return;
-    if (this.up && !this.#upDone) return;
-    this.#done = true;
-    if (this.#drainTimer) clearTimeout(this.#drainTimer);
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.clientBuf) { giveBuffer(this.clientBuf); this.clientBuf = undefined; }
-    if (this.upBuf) { giveBuffer(this.upBuf); this.upBuf = undefined; }
-    if (this.#established && this.#stats) {
-      this.#stats.active.v--;
-      this.#stats.bytesToEndpoint.v += this.client.bytesRead;
-      this.#stats.bytesFromEndpoint.v += this.#upBytes;
-      this.#owner.closed(this);
-    }
+  // #abandonAttempt closes a connect in progress; its callback then finds it no longer current.
+  #abandonAttempt(): void {
+    const h = this.#connecting;
+    if (!h) return;
+    this.#connecting = undefined;
+    h.close(noop);
+    if (this.#client.closed) this.closed();
   }
 
   #clientAddress(): string {
-    return this.#clientIP ??= this.client.remoteAddress ?? '';
+    if (this.#clientIP === undefined) {
+      const peer: Record<string, unknown> = {};
+      this.#client.h.getpeername(peer);
+      this.#clientIP = String(peer['address'] ?? '');
+    }
+    return this.#clientIP;
   }
 }
-
-function noop(): void {}

@@ -8,8 +8,8 @@
 // Node has no "stop accepting" — so the client's connect() succeeds, but its request times out as with a
 // drop. Like a retransmitted SYN that gets through, a held connection is proxied if a local endpoint appears
 // within holdMs; after that it is reset. At most MAX_HELD are held per listener; beyond, new ones reset.
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
+import type { Server, SocketConstructorOpts } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import type { ListenerPlan } from '../../plan/types.ts';
 import { Balancer } from './balancer.ts';
@@ -19,19 +19,29 @@ import type { ConnectionOwner, ProxiedConnection } from './connection.ts';
 import { RawConnection } from './raw-connection.ts';
 import { StreamConnection } from './stream-connection.ts';
 import { rawTcpAvailable } from '../../../lib/raw-tcp.ts';
+import type { TcpHandle } from '../../../lib/raw-tcp.ts';
 import { rawWriteAvailable } from '../../../lib/raw-write.ts';
-import { userBuffersAvailable } from '../../../lib/user-buffer.ts';
 
-// Connection is RawConnection where Node's bindings allow, else StreamConnection.
-export const rawConnectionsAvailable = rawTcpAvailable && rawWriteAvailable && userBuffersAvailable;
-let Connection: typeof RawConnection | typeof StreamConnection = rawConnectionsAvailable ? RawConnection : StreamConnection;
+// Where Node's bindings allow, accepted connections never become net.Sockets: the listener takes the
+// server handle's accepted TCP handles and each is a RawConnection (bare handles both sides). Else, and for
+// connections held or rejected without endpoints, they are net.Sockets and StreamConnections.
+export const rawConnectionsAvailable = rawTcpAvailable && rawWriteAvailable;
+let rawConnections = rawConnectionsAvailable;
 
-// useStreamConnections makes new connections StreamConnections (true) or the default again (tests).
-export function useStreamConnections(on: boolean): void {
-  Connection = on || !rawConnectionsAvailable ? StreamConnection : RawConnection;
-}
+// useStreamConnections makes listeners opened from now on use StreamConnections (true), or the default
+// again (tests).
+export function useStreamConnections(on: boolean): void { rawConnections = !on && rawConnectionsAvailable; }
 
 const MAX_HELD = 1024;
+
+type ServerHandle = { onconnection: (err: number, h: TcpHandle | undefined) => void };
+
+// socketOf wraps an accepted handle into a net.Socket as net.Server would (not reading yet).
+function socketOf(h: TcpHandle): Socket {
+  const s = new Socket({ handle: h, allowHalfOpen: true, pauseOnCreate: true, readable: true, writable: true } as unknown as SocketConstructorOpts);
+  s.setNoDelay(true);
+  return s;
+}
 
 export class TcpListener implements ConnectionOwner {
   plan: ListenerPlan;
@@ -64,6 +74,8 @@ export class TcpListener implements ConnectionOwner {
       this.#server.listen({ host: this.plan.ip, port: this.plan.port, backlog: 4096, reusePort: this.settings.reusePort }, () => {
         this.#server.off('error', reject);
         this.#server.on('error', () => {});
+        const h = (this.#server as unknown as { _handle?: ServerHandle })._handle;
+        if (rawConnections && h) h.onconnection = (err, client) => { if (err === 0 && client) this.#acceptHandle(client); };
         resolve();
       });
     });
@@ -121,8 +133,13 @@ export class TcpListener implements ConnectionOwner {
     if (set?.size === 0) this.#conns.delete(conn.endpointKey);
   }
 
+  #acceptHandle(h: TcpHandle): void {
+    if (this.balancer.size > 0) { h.setNoDelay(true); new RawConnection(h, this).start(); return; }
+    this.#accept(socketOf(h));
+  }
+
   #accept(s: Socket): void {
-    if (this.balancer.size > 0) { new Connection(s, this).start(); return; }
+    if (this.balancer.size > 0) { new StreamConnection(s, this).start(); return; }
     s.on('error', () => {});
     this.settings.metrics.rejected(this.plan);
     if (this.plan.whenEmpty === 'drop' && this.#held.size < MAX_HELD) this.#hold(s);
@@ -146,7 +163,7 @@ export class TcpListener implements ConnectionOwner {
       s.removeAllListeners('error');
       if (s.destroyed) continue;
       if (this.balancer.size === 0) { s.on('error', () => {}); s.resetAndDestroy(); continue; }
-      new Connection(s, this).start();
+      new StreamConnection(s, this).start();
     }
   }
 
