@@ -4,8 +4,7 @@
 // that option, with net's own symbols (found by description on a probe socket). Where they are missing (a
 // Node that changed them), readInto returns false and the caller keeps reading 'data' events.
 //
-// The callback runs with the socket as `this`; returning false stops reading until socket.resume(). After
-// each callback, `gen` (when given) may return a buffer to read into from then on (undefined: keep).
+// The callback runs with the socket as `this`; returning false stops reading until socket.resume().
 import { Socket } from 'node:net';
 
 export type ReadCallback = (this: Socket, n: number, buf: Buffer) => boolean;
@@ -22,16 +21,13 @@ function findSymbols(): Symbols | undefined {
   return buf && cb && gen ? { buf, cb, gen } : undefined;
 }
 
-// userBuffersAvailable says whether readInto can work on this Node.
-export const userBuffersAvailable = SYMBOLS !== undefined;
-
-export function readInto(s: Socket, buf: Buffer, cb: ReadCallback, gen: (() => Buffer | undefined) | null = null): boolean {
+export function readInto(s: Socket, buf: Buffer, cb: ReadCallback): boolean {
   const h = (s as unknown as { _handle?: { useUserBuffer?: (b: Uint8Array) => void } })._handle;
   if (!SYMBOLS || typeof h?.useUserBuffer !== 'function') return false;
   const o = s as unknown as Record<symbol, unknown>;
   o[SYMBOLS.buf] = buf;
   o[SYMBOLS.cb] = cb;
-  o[SYMBOLS.gen] = gen;
+  o[SYMBOLS.gen] = null;
   h.useUserBuffer(buf);
   return true;
 }

@@ -1,9 +1,9 @@
-// Read buffers of proxied TCP sockets. Each socket reads into a buffer of its own (net's onread mode, see
-// lib/user-buffer.ts) that is free again as soon as the peer has taken the bytes: a read is written to the
-// peer at once, and the socket reads no more until that write has left (the peer's 'drain'). A socket
-// starts with a SMALL buffer; one whose read fills it (a bulk stream) moves to a LARGE one, so idle and
-// request/response connections hold 2 × 16 KiB, as HAProxy's buffers do, and bulk reads stay 64 KiB (the
-// size libuv would read). Buffers come back to a bounded free list when their connection closes.
+// Read buffers of proxied TCP connections (RawConnection). Each handle reads into a buffer of its own,
+// free again as soon as the other side has taken the bytes: a read is written on at once, and the handle
+// reads no more until that write has left. A handle starts with a SMALL buffer; one whose read fills it
+// (a bulk stream) moves to a LARGE one, so idle and request/response connections hold 2 × 16 KiB, as
+// HAProxy's buffers do, and bulk reads stay 64 KiB (the size libuv would read). Buffers come back to a
+// bounded free list when their connection closes.
 export const SMALL = 16 * 1024;
 export const LARGE = 64 * 1024;
 const smallFree: Buffer[] = [];
