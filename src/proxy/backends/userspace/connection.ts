@@ -12,7 +12,8 @@ export interface ConnectionOwner {
   readonly settings: ListenerSettings;
   stats(endpointKey: string): EndpointStats;
   established(conn: ProxiedConnection): void;
-  closed(conn: ProxiedConnection): void;
+  closed(conn: ProxiedConnection): void;     // an established connection is over
+  finished(): void;                          // any connection is over (once, after closed() if established)
 }
 
 export interface ProxiedConnection {

@@ -50,7 +50,8 @@ class Side {
   shutdown(): void {
     if (this.shut || this.closing) return;
     this.shut = true;
-    shutdownTcp(this.h);
+    const err = shutdownTcp(this.h);
+    if (err < 0) this.conn.reset(); // the FIN cannot go out: end both sides
   }
 
   close(): void {
@@ -67,7 +68,8 @@ class Side {
     if (this.shut) { this.close(); return; }
     this.closing = true;
     this.bytes = this.h.bytesRead;
-    this.h.reset(onClosed);
+    // any other refusal leaves the handle to Node (which then ignores a close): settle the accounting
+    if (this.h.reset(onClosed) !== 0) { this.closed = true; this.conn.closed(); }
   }
 }
 
@@ -172,6 +174,7 @@ export class RawConnection implements ProxiedConnection {
     stats.connections.v++;
     stats.active.v++;
     this.#owner.established(this);
+    if (client.closing) return; // reset by a listener that closed meanwhile
     const pp = this.#owner.plan.proxyProtocol;
     if (pp) {
       const peer: Record<string, unknown> = {}, local: Record<string, unknown> = {};
@@ -210,6 +213,7 @@ export class RawConnection implements ProxiedConnection {
       this.#stats.bytesFromEndpoint.v += up.bytes;
       this.#owner.closed(this);
     }
+    this.#owner.finished();
   }
 
   // drain resets the connection after ms unless it ends first.

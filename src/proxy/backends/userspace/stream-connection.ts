@@ -152,6 +152,7 @@ export class StreamConnection implements ProxiedConnection {
       this.#stats.bytesFromEndpoint.v += this.client.bytesWritten;
       this.#owner.closed(this);
     }
+    this.#owner.finished();
   }
 
   #clientAddress(): string {

@@ -50,6 +50,11 @@ export class TcpListener implements ConnectionOwner {
   readonly #server: Server;
   readonly #conns = new Map<string, Set<ProxiedConnection>>();
   readonly #held = new Set<Socket>();
+  // #live counts the connections started and not finished (connecting ones included); #closeDrainMs is
+  // set by close(), and #whenIdle resolves close() once the server and every connection are done.
+  #live = 0;
+  #closeDrainMs: number | undefined;
+  #whenIdle: (() => void) | undefined;
   #stats = new Map<string, EndpointStats>();
   readonly #sweeper: NodeJS.Timeout;
 
@@ -97,11 +102,16 @@ export class TcpListener implements ConnectionOwner {
   }
 
   // close stops accepting; open connections drain for drainMs, or are reset at once when drainMs is 0.
+  // A connection still connecting gets the same once it is established. It resolves when the listening
+  // socket is closed and every connection has finished.
   close(drainMs = this.settings.drainMs): Promise<void> {
     clearInterval(this.#sweeper);
+    this.#closeDrainMs = drainMs;
     for (const s of this.#held) s.resetAndDestroy();
     for (const set of this.#conns.values()) for (const c of set) drainMs > 0 ? c.drain(drainMs) : c.reset();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    const server = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const conns = this.#live === 0 ? undefined : new Promise<void>((resolve) => { this.#whenIdle = resolve; });
+    return conns ? Promise.all([server, conns]).then(() => {}) : server;
   }
 
   // connections returns how many proxied connections are open.
@@ -121,10 +131,20 @@ export class TcpListener implements ConnectionOwner {
     return s;
   }
 
+  // established: a connection reached its endpoint. One that connected after close() or after its
+  // endpoint left drains like the others.
   established(conn: ProxiedConnection): void {
+    const ms = this.#closeDrainMs;
+    if (ms !== undefined) { if (ms > 0) conn.drain(ms); else conn.reset(); }
+    else if (!this.balancer.has(conn.endpointKey)) conn.drain(this.settings.drainMs);
     let set = this.#conns.get(conn.endpointKey);
     if (!set) this.#conns.set(conn.endpointKey, set = new Set());
     set.add(conn);
+  }
+
+  // finished: a connection started by this listener is over (established or not).
+  finished(): void {
+    if (--this.#live === 0 && this.#whenIdle) { this.#whenIdle(); this.#whenIdle = undefined; }
   }
 
   closed(conn: ProxiedConnection): void {
@@ -134,12 +154,12 @@ export class TcpListener implements ConnectionOwner {
   }
 
   #acceptHandle(h: TcpHandle): void {
-    if (this.balancer.size > 0) { h.setNoDelay(true); new RawConnection(h, this).start(); return; }
+    if (this.balancer.size > 0) { h.setNoDelay(true); this.#live++; new RawConnection(h, this).start(); return; }
     this.#accept(socketOf(h));
   }
 
   #accept(s: Socket): void {
-    if (this.balancer.size > 0) { new StreamConnection(s, this).start(); return; }
+    if (this.balancer.size > 0) { this.#live++; new StreamConnection(s, this).start(); return; }
     s.on('error', () => {});
     this.settings.metrics.rejected(this.plan);
     if (this.plan.whenEmpty === 'drop' && this.#held.size < MAX_HELD) this.#hold(s);
@@ -163,6 +183,7 @@ export class TcpListener implements ConnectionOwner {
       s.removeAllListeners('error');
       if (s.destroyed) continue;
       if (this.balancer.size === 0) { s.on('error', () => {}); s.resetAndDestroy(); continue; }
+      this.#live++;
       new StreamConnection(s, this).start();
     }
   }

@@ -133,6 +133,42 @@ describe(`userspace TCP proxy (${kind} connections)`, { timeout: 30_000 }, () =>
   });
 });
 
+describe(`userspace TCP proxy, shutdown (${kind} connections)`, { timeout: 30_000 }, () => {
+  // cleanup() closes every listener with a reset of its connections and returns only once they are over:
+  // the gauges and byte counters are final when it returns.
+  test('stopping the proxy waits until its open connections are closed and counted', async () => {
+    const net = await import('node:net');
+    const vip = `${vipBase}.3`;
+    const pod = await startPod('stop', '127.244.3.10');
+    const port = await freePort(vip);
+    useStreamConnections(kind === 'stream');
+    const h = startProxy();
+    try {
+      h.source.services.set(service('stop', vip, [{ port }]));
+      h.source.slices.set(slice('stop-1', 'stop', [{ ip: pod.ip }], [{ port: pod.port }]));
+      await waitFor(() => listening(vip, port));
+      const socks = await Promise.all([1, 2, 3].map(() => new Promise<import('node:net').Socket>((resolve, reject) => {
+        const s = net.connect({ host: vip, port });
+        s.on('error', () => {});
+        s.once('data', () => resolve(s));
+        setTimeout(() => reject(new Error('no greeting')), 2000);
+      })));
+      assert.match(await h.backend.registry.metrics(), /portico_proxy_active_flows\{[^}]*\} 3/);
+      await h.stop();
+      const m = await h.backend.registry.metrics();
+      assert.match(m, /portico_proxy_active_flows\{[^}]*\} 0/);
+      // every connection (ours and listening()'s probe) got the pod's 5-byte greeting, counted at close
+      const conns = Number(/portico_proxy_connections_total\{[^}]*\} (\d+)/.exec(m)?.[1]);
+      assert.ok(conns >= 3);
+      assert.match(m, new RegExp(`direction="from_endpoint"\\} ${5 * conns}\n`));
+      for (const s of socks) s.destroy();
+    } finally {
+      await pod.close();
+      useStreamConnections(false);
+    }
+  });
+});
+
 describe(`userspace TCP proxy, bulk (${kind} connections)`, { timeout: 30_000 }, () => {
   // Four connections echo 8 MiB each through the proxy while their clients read late and slowly, so the
   // proxy's writes stop short and wait (its read buffers are then held by pending writes): every byte
