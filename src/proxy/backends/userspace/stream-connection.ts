@@ -20,6 +20,12 @@ interface Tagged { [CONN]: StreamConnection; [PEER]: Socket }
 const tag = (s: Socket): Socket & Tagged => s as Socket & Tagged;
 
 // The pump: data goes to the peer; a full peer pauses this side until it drains; an end is passed on.
+// resetSocket sends an RST, or closes plainly once end() was called: while that shutdown is in flight
+// libuv refuses the reset (EINVAL) and Node marks the handle closing anyway, so it is never closed and the
+// process spins at exit (Node 24; seen with end() then resetAndDestroy() in the same turn).
+function resetSocket(s: Socket): void {
+  if (s.writableEnded) s.destroy(); else s.resetAndDestroy();
+}
 function onData(this: Socket, chunk: Buffer): void { if (!tag(this)[PEER].write(chunk)) this.pause(); }
 function onDrain(this: Socket): void { tag(this)[PEER].resume(); }
 function onEnd(this: Socket): void { tag(this)[PEER].end(); }
@@ -85,8 +91,8 @@ export class StreamConnection implements ProxiedConnection {
 
   // reset aborts both sides with a TCP RST.
   reset(): void {
-    if (!this.client.destroyed) this.client.resetAndDestroy();
-    if (this.#upstream && !this.#upstream.destroyed) this.#upstream.resetAndDestroy();
+    if (!this.client.destroyed) resetSocket(this.client);
+    if (this.#upstream && !this.#upstream.destroyed) resetSocket(this.#upstream);
   }
 
   // idle resets the connection when no byte moved either way since a sweep at least ms ago.
