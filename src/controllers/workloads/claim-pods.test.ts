@@ -94,3 +94,30 @@ test('a ReplicationController adopts by its equality selector', async (t) => {
     assert.equal(controller(pods[0])?.uid, rc.metadata?.uid);
   });
 });
+
+test('a Deployment deleted with --cascade=orphan and created again adopts its ReplicaSet and keeps the pods', async (t) => {
+  const source = await setup(t);
+  const spec = { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: template({ app: 'api' }) };
+  const first = await source.create(WORKLOADS.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' }, spec });
+  const rsOf = async () => ((await source.list(WORKLOADS.replicaSets, 'default')).items).filter((r) => r.metadata?.labels?.['app'] === 'api' && !r.metadata.deletionTimestamp);
+  await eventually(async () => { assert.equal((await podsOf(source, 'api')).length, 2); });
+  const [rs] = await rsOf();
+  const podNames = (await podsOf(source, 'api')).map((p) => p.metadata?.name).sort();
+  await source.delete(WORKLOADS.deployments, 'default', 'api', { propagationPolicy: 'Orphan' });
+  await eventually(async () => {
+    const [orphan] = await rsOf();
+    assert.equal(orphan?.metadata?.uid, rs?.metadata?.uid);
+    assert.equal(orphan?.metadata?.ownerReferences?.find((r) => r.controller), undefined);
+  });
+  const second = await source.create(WORKLOADS.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' }, spec });
+  assert.notEqual(second.metadata?.uid, first.metadata?.uid);
+  await eventually(async () => {
+    const all = await rsOf();
+    assert.equal(all.length, 1, 'no second ReplicaSet');
+    assert.equal(all[0]?.metadata?.uid, rs?.metadata?.uid);
+    assert.equal(all[0]?.metadata?.ownerReferences?.find((r) => r.controller)?.uid, second.metadata?.uid);
+    const d = await source.get(WORKLOADS.deployments, 'default', 'api') as { status?: { replicas?: number } };
+    assert.equal(d.status?.replicas, 2);
+  });
+  assert.deepEqual((await podsOf(source, 'api')).map((p) => p.metadata?.name).sort(), podNames);
+});

@@ -1,9 +1,10 @@
-// claimPods is kube's PodControllerRefManager.ClaimPods for ReplicaSets and ReplicationControllers: of the
-// pods in the owner's namespace, the owner keeps those it controls whose labels still match its selector,
+// claimPods is kube's PodControllerRefManager.ClaimPods for ReplicaSets and ReplicationControllers (and
+// claimReplicaSets its ClaimReplicaSets for Deployments): of the pods in the owner's namespace, the owner keeps those it controls whose labels still match its selector,
 // adopts orphans that match (a pod created by hand before its ReplicaSet, or released by a deleted owner
 // with --cascade=orphan), and releases those it controls that no longer match (a pod relabelled out of it
 // for debugging). Adopting and releasing are merge patches of ownerReferences carrying the pod's uid and
 // resourceVersion, so a pod replaced or changed meanwhile is left alone (the patch fails, the key requeues).
+import type { ResourceInfo } from '../../api/scheme.ts';
 import type { Selector } from '../../api/labels.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Source } from '../../client/source.ts';
@@ -11,34 +12,44 @@ import { isNotFound } from '../../lib/errors.ts';
 import type { Pod } from '../shared/types.ts';
 import { WORKLOADS, controllerRef, isActivePod } from './workload-util.ts';
 
-export async function claimPods(source: Source, owner: KubeObject, selector: Selector, candidates: readonly Pod[]): Promise<Pod[]> {
+export function claimPods(source: Source, owner: KubeObject, selector: Selector, candidates: readonly Pod[]): Promise<Pod[]> {
+  return claim(source, WORKLOADS.pods, owner, selector, candidates, isActivePod);
+}
+
+// claimReplicaSets: a Deployment's ReplicaSets, the same way (an orphan being deleted is not adopted).
+export function claimReplicaSets<T extends KubeObject>(source: Source, owner: KubeObject, selector: Selector, candidates: readonly T[]): Promise<T[]> {
+  return claim(source, WORKLOADS.replicaSets, owner, selector, candidates, () => true);
+}
+
+async function claim<T extends KubeObject>(source: Source, info: ResourceInfo, owner: KubeObject, selector: Selector, candidates: readonly T[], adoptable: (o: T) => boolean): Promise<T[]> {
   const uid = owner.metadata?.uid ?? '';
   const deleting = Boolean(owner.metadata?.deletionTimestamp);
-  const claimed: Pod[] = [];
+  const claimed: T[] = [];
   const patches: Promise<void>[] = [];
-  for (const pod of candidates) {
-    const refs = pod.metadata?.ownerReferences ?? [];
+  for (const obj of candidates) {
+    const refs = obj.metadata?.ownerReferences ?? [];
     const ctl = refs.find((r) => r.controller);
-    const matches = selector.matches(pod.metadata?.labels ?? {});
+    const matches = selector.matches(obj.metadata?.labels ?? {});
     if (ctl) {
-      if (ctl.uid !== uid) continue;                       // another controller's pod
-      if (matches || deleting) { claimed.push(pod); continue; }
-      patches.push(setOwners(source, pod, refs.filter((r) => r.uid !== uid)).then(() => undefined));
+      if (ctl.uid !== uid) continue;                       // another controller's
+      if (matches || deleting) { claimed.push(obj); continue; }
+      patches.push(setOwners(source, info, obj, refs.filter((r) => r.uid !== uid)).then(() => undefined));
       continue;
     }
-    if (!matches || deleting || pod.metadata?.deletionTimestamp || !isActivePod(pod)) continue;
-    patches.push(setOwners(source, pod, [...refs, controllerRef(owner)]).then((p) => { if (p) claimed.push(p); }));
+    if (!matches || deleting || obj.metadata?.deletionTimestamp || !adoptable(obj)) continue;
+    patches.push(setOwners(source, info, obj, [...refs, controllerRef(owner)]).then((p) => { if (p) claimed.push(p); }));
   }
   await Promise.all(patches);
   return claimed;
 }
 
-// setOwners replaces a pod's ownerReferences, guarded by its uid and resourceVersion; undefined if it is gone.
-async function setOwners(source: Source, pod: Pod, ownerReferences: unknown[]): Promise<Pod | undefined> {
-  const m = pod.metadata;
+// setOwners replaces an object's ownerReferences, guarded by its uid and resourceVersion; undefined if it
+// is gone.
+async function setOwners<T extends KubeObject>(source: Source, info: ResourceInfo, obj: T, ownerReferences: unknown[]): Promise<T | undefined> {
+  const m = obj.metadata;
   const patch = { metadata: { uid: m?.uid, resourceVersion: m?.resourceVersion, ownerReferences } };
   try {
-    return await source.patch(WORKLOADS.pods, m?.namespace, m?.name ?? '', 'merge', patch) as Pod;
+    return await source.patch(info, m?.namespace, m?.name ?? '', 'merge', patch) as T;
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;

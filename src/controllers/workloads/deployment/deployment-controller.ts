@@ -13,7 +13,9 @@ import type { Informer } from '../../../informer/index.ts';
 import { waitForSync } from '../../../informer/index.ts';
 import { isAlreadyExists, isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
-import { BY_OWNER_UID, ensureOwnerIndex } from '../../shared/indexes.ts';
+import { labelSelectorAsSelector } from '../../../api/labels.ts';
+import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
+import { claimReplicaSets } from '../claim-pods.ts';
 import { POD_TEMPLATE_HASH, REVISION_ANNOTATION, WORKLOADS, controllerRef } from '../workload-util.ts';
 import { newReplicaCount, oldScaleDown, surgeAndUnavailable, templateHash } from './rolling.ts';
 
@@ -34,15 +36,21 @@ export class DeploymentController {
   constructor(o: DeploymentControllerOptions) {
     this.#o = o;
     this.#controller = new Controller({ name: 'deployment', workers: 4, reconcile: (key) => this.reconcile(key), ...(o.onError ? { onError: o.onError } : {}) });
-    ensureOwnerIndex(o.replicaSets);
+    ensureNamespaceIndex(o.replicaSets);
+    ensureNamespaceIndex(o.deployments);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b) });
     const onRS = (rs: KubeObject) => {
-      for (const ref of rs.metadata?.ownerReferences ?? []) {
-        if (ref.controller && ref.kind === 'Deployment') this.#controller.enqueue(`${rs.metadata?.namespace ?? ''}/${ref.name}`);
+      const ctl = (rs.metadata?.ownerReferences ?? []).find((r) => r.controller);
+      if (ctl) { if (ctl.kind === 'Deployment') this.#controller.enqueue(`${rs.metadata?.namespace ?? ''}/${ctl.name}`); return; }
+      // an orphan: every Deployment whose selector matches it may adopt it
+      if (rs.metadata?.deletionTimestamp) return;
+      for (const d of o.deployments.byIndex(BY_NAMESPACE, rs.metadata?.namespace ?? '')) {
+        if (labelSelectorAsSelector((d as Deployment).spec?.selector).matches(rs.metadata?.labels ?? {})) enqueue(d);
       }
     };
-    o.replicaSets.addEventHandler({ onAdd: onRS, onUpdate: (_a, b) => onRS(b), onDelete: onRS });
+    // a relabelled ReplicaSet: its old Deployment may release it, a new one adopt it
+    o.replicaSets.addEventHandler({ onAdd: onRS, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onRS(a); onRS(b); }, onDelete: onRS });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -53,7 +61,9 @@ export class DeploymentController {
   async reconcile(key: string): Promise<void> {
     const d = this.#o.deployments.get(key) as Deployment | undefined;
     if (!d || d.metadata?.deletionTimestamp) return;
-    const owned = this.#o.replicaSets.byIndex(BY_OWNER_UID, d.metadata?.uid ?? '') as RS[];
+    // kube's ClaimReplicaSets: keep ours that match, adopt matching orphans, release ours that do not match
+    const candidates = this.#o.replicaSets.byIndex(BY_NAMESPACE, d.metadata?.namespace ?? '') as RS[];
+    const owned = await claimReplicaSets(this.#o.source, d, labelSelectorAsSelector(d.spec?.selector), candidates);
     const hash = templateHash(d.spec?.template, d.status?.collisionCount ?? 0);
     let newRS = owned.find((rs) => rs.metadata?.labels?.[POD_TEMPLATE_HASH] === hash);
     const olds = owned.filter((rs) => rs !== newRS);
