@@ -121,3 +121,23 @@ test('a Deployment deleted with --cascade=orphan and created again adopts its Re
   });
   assert.deepEqual((await podsOf(source, 'api')).map((p) => p.metadata?.name).sort(), podNames);
 });
+
+test('a DaemonSet deleted with --cascade=orphan and created again adopts its pods instead of starting new ones', async (t) => {
+  const source = await setup(t);
+  for (const name of ['n1', 'n2']) await source.create(WORKLOADS.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name } });
+  const spec = { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } };
+  const first = await source.create(WORKLOADS.daemonSets, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec });
+  await eventually(async () => { assert.equal((await podsOf(source, 'agent')).length, 2); });
+  const podNames = (await podsOf(source, 'agent')).map((p) => p.metadata?.name).sort();
+  await source.delete(WORKLOADS.daemonSets, 'default', 'agent', { propagationPolicy: 'Orphan' });
+  await eventually(async () => {
+    for (const p of await podsOf(source, 'agent')) assert.equal(controller(p), undefined);
+  });
+  const second = await source.create(WORKLOADS.daemonSets, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec });
+  assert.notEqual(second.metadata?.uid, first.metadata?.uid);
+  await eventually(async () => {
+    const pods = await podsOf(source, 'agent');
+    assert.deepEqual(pods.map((p) => p.metadata?.name).sort(), podNames);
+    for (const p of pods) assert.equal(controller(p)?.uid, second.metadata?.uid);
+  });
+});

@@ -13,7 +13,9 @@ import type { Informer } from '../../../informer/index.ts';
 import { waitForSync } from '../../../informer/index.ts';
 import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
-import { BY_OWNER_UID, ensureOwnerIndex } from '../../shared/indexes.ts';
+import { labelSelectorAsSelector } from '../../../api/labels.ts';
+import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
+import { claimPods } from '../claim-pods.ts';
 import type { Pod } from '../../shared/types.ts';
 import { templateHash, scaledValue } from '../deployment/rolling.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
@@ -40,7 +42,8 @@ export class DaemonSetController {
   constructor(o: DaemonSetControllerOptions) {
     this.#o = o;
     this.#controller = new Controller({ name: 'daemonset', workers: 2, reconcile: (key) => this.reconcile(key), ...(o.onError ? { onError: o.onError } : {}) });
-    ensureOwnerIndex(o.pods);
+    ensureNamespaceIndex(o.pods);
+    ensureNamespaceIndex(o.daemonSets);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.daemonSets.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => this.#exp.forget(objectKey(obj)) });
     // A node change (added, relabelled, tainted, removed) may change where every DaemonSet runs.
@@ -48,8 +51,17 @@ export class DaemonSetController {
     const fitChanged = (a: KubeObject, b: KubeObject) => !isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)
       || !isDeepStrictEqual((a as V1Node).spec?.taints, (b as V1Node).spec?.taints);
     o.nodes.addEventHandler({ onAdd: all, onUpdate: (a, b) => { if (fitChanged(a, b)) all(); }, onDelete: all });
-    const onPod = ownedPodHandler('DaemonSet', this.#exp, (key) => this.#controller.enqueue(key));
-    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (_a, b) => onPod(b), onDelete: onPod });
+    const owned = ownedPodHandler('DaemonSet', this.#exp, (key) => this.#controller.enqueue(key));
+    const onPod = (p: KubeObject) => {
+      owned(p);
+      // an orphan: every DaemonSet whose selector matches it may adopt it
+      if ((p.metadata?.ownerReferences ?? []).some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
+      for (const ds of o.daemonSets.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '')) {
+        if (labelSelectorAsSelector((ds as DS).spec?.selector).matches(p.metadata?.labels ?? {})) enqueue(ds);
+      }
+    };
+    // a relabelled pod: its old DaemonSet may release it, a new one adopt it
+    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onPod(a); onPod(b); }, onDelete: onPod });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -61,7 +73,9 @@ export class DaemonSetController {
     const ds = this.#o.daemonSets.get(key) as DS | undefined;
     if (!ds || ds.metadata?.deletionTimestamp || !this.#exp.satisfied(key)) return;
     const hash = templateHash(ds.spec?.template);
-    const pods = (this.#o.pods.byIndex(BY_OWNER_UID, ds.metadata?.uid ?? '') as Pod[]).filter(isActivePod);
+    // kube's ClaimPods: keep ours that match, adopt matching orphans, release relabelled ones
+    const candidates = this.#o.pods.byIndex(BY_NAMESPACE, ds.metadata?.namespace ?? '') as Pod[];
+    const pods = (await claimPods(this.#o.source, ds, labelSelectorAsSelector(ds.spec?.selector), candidates)).filter(isActivePod);
     const plan = planDaemonSet({
       nodes: this.#o.nodes.list() as V1Node[], pods, fits: (n) => nodeFits(n, ds.spec?.template?.spec),
       hash, hashOf: (p) => p.metadata?.labels?.[REVISION_HASH] ?? '', isReady: isPodReady,
