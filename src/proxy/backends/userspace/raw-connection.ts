@@ -40,6 +40,7 @@ class Side {
   }
 
   bytesRead(): number { return this.closing ? this.bytes : this.h.bytesRead; }
+  queued(): number { return this.closing ? 0 : this.h.writeQueueSize; }
 
   startReading(): void {
     this.h.useUserBuffer(this.buf = takeBuffer(SMALL));
@@ -123,6 +124,7 @@ export class RawConnection implements ProxiedConnection {
   #drainTimer: NodeJS.Timeout | undefined;
   #done = false;
   #seen = 0;
+  #seenQueue = 0;
   #seenAt = 0;
 
   constructor(client: TcpHandle, owner: ConnectionOwner) {
@@ -231,9 +233,15 @@ export class RawConnection implements ProxiedConnection {
   }
 
   // idle resets the connection when no byte moved either way since a sweep at least ms ago.
+  // Progress counts both ways: bytes read on either side, or a pending write whose queue changed (a slow
+  // reader taking a write larger than the kernel's buffers; our read of the other side is stopped
+  // meanwhile). A queue that does not move is idle. Bytes already in the kernel's buffers are not
+  // watched, as with HAProxy's timeouts.
   idle(now: number, ms: number): void {
-    const n = this.#client.bytesRead() + (this.#up?.bytesRead() ?? 0);
-    if (n !== this.#seen || this.#seenAt === 0) { this.#seen = n; this.#seenAt = now; return; }
+    const c = this.#client, up = this.#up;
+    const n = c.bytesRead() + (up?.bytesRead() ?? 0);
+    const q = c.queued() + (up?.queued() ?? 0);
+    if (n !== this.#seen || q !== this.#seenQueue || this.#seenAt === 0) { this.#seen = n; this.#seenQueue = q; this.#seenAt = now; return; }
     if (now - this.#seenAt >= ms) this.reset();
   }
 

@@ -169,6 +169,43 @@ describe(`userspace TCP proxy, shutdown (${kind} connections)`, { timeout: 30_00
   });
 });
 
+describe(`userspace TCP proxy, idle timeout (${kind} connections)`, { timeout: 30_000 }, () => {
+  // idleTimeoutMs 300: a connection with no traffic either way is reset (checked by the listener's sweep,
+  // every idleTimeoutMs / 4), one with traffic is not.
+  test('an idle connection is reset; a talking one is not', async () => {
+    const net = await import('node:net');
+    const vip = `${vipBase}.4`;
+    const pod = await startPod('idle', '127.244.3.11', 0, false);
+    const port = await freePort(vip);
+    useStreamConnections(kind === 'stream');
+    const h = startProxy({ idleTimeoutMs: 300 });
+    try {
+      h.source.services.set(service('idle', vip, [{ port }]));
+      h.source.slices.set(slice('idle-1', 'idle', [{ ip: pod.ip }], [{ port: pod.port }]));
+      await waitFor(() => listening(vip, port));
+      const quiet = net.connect({ host: vip, port });
+      const talking = net.connect({ host: vip, port });
+      let echoed = 0, talkingClosed = false;
+      talking.on('data', (d: Buffer) => { echoed += d.length; });
+      talking.on('close', () => { talkingClosed = true; });
+      talking.on('error', () => {});
+      const tick = setInterval(() => talking.write('x'), 50);
+      const t0 = Date.now();
+      const reset = await new Promise<number>((resolve) => { quiet.on('error', () => {}); quiet.on('close', () => resolve(Date.now() - t0)); });
+      assert.ok(reset >= 250 && reset < 2000, `idle connection closed after ${reset} ms`);
+      await new Promise((r) => setTimeout(r, 600));
+      clearInterval(tick);
+      assert.equal(talkingClosed, false, 'a connection with traffic was closed');
+      assert.ok(echoed >= 10, `echoed ${echoed} bytes`);
+      talking.destroy();
+    } finally {
+      await h.stop();
+      await pod.close();
+      useStreamConnections(false);
+    }
+  });
+});
+
 describe(`userspace TCP proxy, bulk (${kind} connections)`, { timeout: 30_000 }, () => {
   // Four connections echo 8 MiB each through the proxy while their clients read late and slowly, so the
   // proxy's writes stop short and wait (its read buffers are then held by pending writes): every byte
