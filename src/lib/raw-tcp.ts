@@ -1,11 +1,12 @@
 // Bare TCP handles (Node's tcp_wrap binding, reached through process.binding, a documentation-only
 // deprecation): a connection without the net.Socket around it — no Duplex state, event emitter, timers or
-// ticks per connection. The proxy's upstream connections use them (proxy/backends/userspace/
-// raw-connection.ts); rawTcpAvailable is false on a Node without them, and callers use net.
+// ticks per connection. The proxy's connections use them, accepted and outgoing alike (proxy/backends/
+// userspace/raw-connection.ts); rawTcpAvailable is false on a Node without them, and callers use net.
 //
 // A handle calls back with `this` bound to the handle (reads, close) or to the request (connect, shutdown).
 // Reads go into a buffer of ours (useUserBuffer); onread(undefined) runs with the byte count (or an errno,
 // UV_EOF at the end) in lastRead(), and may return a buffer to read into from then on.
+import { streamBinding } from './stream-binding.ts';
 
 export interface TcpHandle {
   onread: ((this: TcpHandle) => Uint8Array | undefined) | null;
@@ -27,28 +28,25 @@ export interface ConnectRequest { owner: unknown; oncomplete: (this: ConnectRequ
 export interface ShutdownRequest { handle: TcpHandle; oncomplete: (this: ShutdownRequest, status: number) => void }
 
 interface TcpBinding { TCP: new (type: number) => TcpHandle; TCPConnectWrap: new () => ConnectRequest; constants: { SOCKET: number } }
-interface StreamBinding { ShutdownWrap: new () => ShutdownRequest; streamBaseState: Int32Array; kReadBytesOrError: number }
 
 export const UV_EOF = -4095;
 
-const bindings = load();
+const tcp = load();
 
-function load(): { tcp: TcpBinding; stream: StreamBinding } | undefined {
+function load(): TcpBinding | undefined {
   try {
-    const b = (process as unknown as { binding(name: string): unknown }).binding;
-    const tcp = b('tcp_wrap') as Partial<TcpBinding>;
-    const stream = b('stream_wrap') as Partial<StreamBinding>;
-    if (typeof tcp.TCP !== 'function' || typeof tcp.TCPConnectWrap !== 'function' || typeof tcp.constants?.SOCKET !== 'number') return undefined;
-    if (typeof stream.ShutdownWrap !== 'function' || !stream.streamBaseState || typeof stream.kReadBytesOrError !== 'number') return undefined;
-    return { tcp: tcp as TcpBinding, stream: stream as StreamBinding };
+    const b = (process as unknown as { binding(name: string): Partial<TcpBinding> }).binding('tcp_wrap');
+    if (typeof b.TCP !== 'function' || typeof b.TCPConnectWrap !== 'function' || typeof b.constants?.SOCKET !== 'number') return undefined;
+    return b as TcpBinding;
   } catch {
     return undefined;
   }
 }
 
-export const rawTcpAvailable = bindings !== undefined;
-const state = bindings?.stream.streamBaseState ?? new Int32Array(8);
-const kRead = bindings?.stream.kReadBytesOrError ?? 0;
+const stream = streamBinding;
+export const rawTcpAvailable = tcp !== undefined && stream !== undefined;
+const state = stream?.streamBaseState ?? new Int32Array(8);
+const kRead = stream?.kReadBytesOrError ?? 0;
 
 // lastRead is the byte count (> 0), 0, or errno (< 0; UV_EOF at the end) of the read being delivered.
 export function lastRead(): number { return state[kRead] ?? 0; }
@@ -56,9 +54,9 @@ export function lastRead(): number { return state[kRead] ?? 0; }
 // connectTcp starts a connection to ip:port; done runs with `this` the request (owner on it) and a status
 // (0 or an errno). Returns the handle, or an errno when the connect could not even start.
 export function connectTcp(ip: string, port: number, done: ConnectRequest['oncomplete'], owner: unknown): TcpHandle | number {
-  if (!bindings) return -22; // EINVAL
-  const h = new bindings.tcp.TCP(bindings.tcp.constants.SOCKET);
-  const req = new bindings.tcp.TCPConnectWrap();
+  if (!tcp || !stream) return -22; // EINVAL
+  const h = new tcp.TCP(tcp.constants.SOCKET);
+  const req = new tcp.TCPConnectWrap();
   req.owner = owner;
   req.oncomplete = done;
   const err = ip.includes(':') ? h.connect6(req, ip, port) : h.connect(req, ip, port);
@@ -68,8 +66,8 @@ export function connectTcp(ip: string, port: number, done: ConnectRequest['oncom
 
 // shutdownTcp sends a FIN once the pending writes have left.
 export function shutdownTcp(h: TcpHandle): number {
-  if (!bindings) return -22;
-  const req = new bindings.stream.ShutdownWrap();
+  if (!stream) return -22;
+  const req = new (stream.ShutdownWrap as new () => ShutdownRequest)();
   req.handle = h;
   req.oncomplete = noop;
   return h.shutdown(req);

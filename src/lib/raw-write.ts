@@ -1,4 +1,5 @@
-// writeRaw writes a buffer straight to a socket's handle, beside its Writable stream: no queue, no
+// writeRaw writes a buffer straight to a stream handle (a bare TcpHandle, or a net.Socket's), beside any
+// Writable stream: no queue, no
 // callback bookkeeping, no WriteWrap object per write. It is what socket.write() does underneath (libuv
 // tries the write at once; what the kernel does not take stays queued in libuv, pointing into `buf`),
 // without the stream machinery that costs as much as the syscall on small writes.
@@ -8,27 +9,17 @@
 // their order with socket.write() and socket.end() (libuv queues a write, and a shutdown, behind pending
 // ones). The Writable's bytesWritten does not count these bytes; the peer's bytesRead does.
 //
-// It needs WriteWrap from the stream_wrap binding (process.binding, a documentation-only deprecation):
-// rawWriteAvailable is false on a Node without it, and callers use socket.write().
-import type { Socket } from 'node:net';
+// It needs WriteWrap from the stream_wrap binding (stream-binding.ts): rawWriteAvailable is false on a Node
+// without it, and callers use socket.write().
+import { streamBinding } from './stream-binding.ts';
 
 export interface WriteRequest { owner: unknown; buffer: Uint8Array | null }
 type Done = (this: WriteRequest, status: number) => void;
 interface Req extends WriteRequest { handle: unknown; oncomplete: Done | null; async: boolean; bytes: number }
 interface Handle { writeBuffer(req: Req, buf: Uint8Array): number }
-interface Binding { WriteWrap: new () => Req; streamBaseState: Int32Array; kLastWriteWasAsync: number }
+type WriteWrap = new () => Req;
 
-const binding = load();
-
-function load(): Binding | undefined {
-  try {
-    const b = (process as unknown as { binding(name: string): Partial<Binding> }).binding('stream_wrap');
-    if (typeof b.WriteWrap !== 'function' || !b.streamBaseState || typeof b.kLastWriteWasAsync !== 'number') return undefined;
-    return b as Binding;
-  } catch {
-    return undefined;
-  }
-}
+const binding = streamBinding;
 
 export const rawWriteAvailable = binding !== undefined;
 
@@ -36,16 +27,11 @@ export const rawWriteAvailable = binding !== undefined;
 // (libuv never sees it), so it serves again; a pending one keeps it, and a new spare is made.
 let spare: Req | undefined;
 
-// handleOf is a net.Socket's handle (null once destroyed).
-export function handleOf(s: Socket): object | null {
-  return (s as unknown as { _handle?: object | null })._handle ?? null;
-}
-
-// writeRaw writes buf to a stream handle (handleOf(socket), or a bare TcpHandle); null: EBADF.
+// writeRaw writes buf to a stream handle; null (a closed one): EBADF.
 export function writeRaw(handle: object | null, buf: Uint8Array, done: Done, owner: unknown): number {
   const h = handle as Handle | null;
   if (!binding || !h) return -9; // EBADF: destroyed
-  const req = spare ?? new binding.WriteWrap();
+  const req = spare ?? new (binding.WriteWrap as WriteWrap)();
   req.handle = h;
   req.oncomplete = done;
   req.async = false;

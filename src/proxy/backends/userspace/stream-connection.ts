@@ -2,11 +2,11 @@
 // RawConnection cannot use: it connects to an endpoint (trying the next one when a connect fails),
 // optionally sends a PROXY header, then pumps 'data' both ways with backpressure and half-close.
 //
-// The socket handlers are module-level functions that find their
-// connection through a symbol on the socket (`this` is the emitting socket), so a connection allocates no
-// closures; bytes are counted by the sockets themselves and read at close; the idle timeout is a sweep by
-// the listener, not a per-socket timer re-armed on every chunk; the client address (a getpeername call) is
-// read only when affinity or the PROXY protocol needs it.
+// The socket handlers are module-level functions that find their connection through a symbol on the
+// socket (`this` is the emitting socket), so a connection allocates no closures; bytes are counted by the
+// sockets themselves and read at close; the idle timeout is a sweep by the listener, not a per-socket
+// timer re-armed on every chunk; the client address (a getpeername call) is read only when affinity or
+// the PROXY protocol needs it.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { EndpointInfo } from '../../model/endpoint.ts';
@@ -19,13 +19,14 @@ const PEER = Symbol('portico.peer');
 interface Tagged { [CONN]: StreamConnection; [PEER]: Socket }
 const tag = (s: Socket): Socket & Tagged => s as Socket & Tagged;
 
-// The pump: data goes to the peer; a full peer pauses this side until it drains; an end is passed on.
 // resetSocket sends an RST, or closes plainly once end() was called: while that shutdown is in flight
 // libuv refuses the reset (EINVAL) and Node marks the handle closing anyway, so it is never closed and the
 // process spins at exit (Node 24; seen with end() then resetAndDestroy() in the same turn).
 function resetSocket(s: Socket): void {
   if (s.writableEnded) s.destroy(); else s.resetAndDestroy();
 }
+
+// The pump: data goes to the peer; a full peer pauses this side until it drains; an end is passed on.
 function onData(this: Socket, chunk: Buffer): void { if (!tag(this)[PEER].write(chunk)) this.pause(); }
 function onDrain(this: Socket): void { tag(this)[PEER].resume(); }
 function onEnd(this: Socket): void { tag(this)[PEER].end(); }
