@@ -8,7 +8,10 @@ import type { ResourceInfo } from '../../api/scheme.ts';
 import type { Selector } from '../../api/labels.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Source } from '../../client/source.ts';
+import type { Informer } from '../../informer/index.ts';
 import { isNotFound } from '../../lib/errors.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { BY_NAMESPACE, ensureNamespaceIndex } from '../shared/indexes.ts';
 import type { Pod } from '../shared/types.ts';
 import { WORKLOADS, controllerRef, isActivePod } from './workload-util.ts';
 
@@ -41,6 +44,23 @@ async function claim<T extends KubeObject>(source: Source, info: ResourceInfo, o
   }
   await Promise.all(patches);
   return claimed;
+}
+
+// watchClaims subscribes a controller to what it claims (pods, or a Deployment's ReplicaSets): every event
+// goes to `owned` (which enqueues the object's controller); an orphan is offered to every owner in its
+// namespace whose selector matches it; a relabelled object is handled as it was and as it is, so its old
+// owner may release it and a new one adopt it.
+export function watchClaims(objects: Informer<KubeObject>, owners: Informer<KubeObject>, selectorOf: (owner: KubeObject) => Selector, owned: (obj: KubeObject) => void, enqueue: (owner: KubeObject) => void): void {
+  ensureNamespaceIndex(objects);
+  ensureNamespaceIndex(owners);
+  const on = (obj: KubeObject): void => {
+    owned(obj);
+    if ((obj.metadata?.ownerReferences ?? []).some((r) => r.controller) || obj.metadata?.deletionTimestamp) return;
+    for (const owner of owners.byIndex(BY_NAMESPACE, obj.metadata?.namespace ?? '')) {
+      if (selectorOf(owner).matches(obj.metadata?.labels ?? {})) enqueue(owner);
+    }
+  };
+  objects.addEventHandler({ onAdd: on, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) on(a); on(b); }, onDelete: on });
 }
 
 // setOwners replaces an object's ownerReferences, guarded by its uid and resourceVersion; undefined if it

@@ -14,8 +14,8 @@ import { waitForSync } from '../../../informer/index.ts';
 import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
 import { labelSelectorAsSelector } from '../../../api/labels.ts';
-import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
-import { claimPods } from '../claim-pods.ts';
+import { BY_NAMESPACE } from '../../shared/indexes.ts';
+import { claimPods, watchClaims } from '../claim-pods.ts';
 import type { Pod } from '../../shared/types.ts';
 import { templateHash, scaledValue } from '../deployment/rolling.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
@@ -42,8 +42,6 @@ export class DaemonSetController {
   constructor(o: DaemonSetControllerOptions) {
     this.#o = o;
     this.#controller = new Controller({ name: 'daemonset', workers: 2, reconcile: (key) => this.reconcile(key), ...(o.onError ? { onError: o.onError } : {}) });
-    ensureNamespaceIndex(o.pods);
-    ensureNamespaceIndex(o.daemonSets);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.daemonSets.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => this.#exp.forget(objectKey(obj)) });
     // A node change (added, relabelled, tainted, removed) may change where every DaemonSet runs.
@@ -52,16 +50,7 @@ export class DaemonSetController {
       || !isDeepStrictEqual((a as V1Node).spec?.taints, (b as V1Node).spec?.taints);
     o.nodes.addEventHandler({ onAdd: all, onUpdate: (a, b) => { if (fitChanged(a, b)) all(); }, onDelete: all });
     const owned = ownedPodHandler('DaemonSet', this.#exp, (key) => this.#controller.enqueue(key));
-    const onPod = (p: KubeObject) => {
-      owned(p);
-      // an orphan: every DaemonSet whose selector matches it may adopt it
-      if ((p.metadata?.ownerReferences ?? []).some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
-      for (const ds of o.daemonSets.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '')) {
-        if (labelSelectorAsSelector((ds as DS).spec?.selector).matches(p.metadata?.labels ?? {})) enqueue(ds);
-      }
-    };
-    // a relabelled pod: its old DaemonSet may release it, a new one adopt it
-    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onPod(a); onPod(b); }, onDelete: onPod });
+    watchClaims(o.pods, o.daemonSets, (ds) => labelSelectorAsSelector((ds as DS).spec?.selector), owned, enqueue);
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -14,8 +14,8 @@ import { waitForSync } from '../../../informer/index.ts';
 import { isAlreadyExists, isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
 import { labelSelectorAsSelector } from '../../../api/labels.ts';
-import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
-import { claimReplicaSets } from '../claim-pods.ts';
+import { BY_NAMESPACE } from '../../shared/indexes.ts';
+import { claimReplicaSets, watchClaims } from '../claim-pods.ts';
 import { POD_TEMPLATE_HASH, REVISION_ANNOTATION, WORKLOADS, controllerRef } from '../workload-util.ts';
 import { newReplicaCount, oldScaleDown, surgeAndUnavailable, templateHash } from './rolling.ts';
 
@@ -36,21 +36,13 @@ export class DeploymentController {
   constructor(o: DeploymentControllerOptions) {
     this.#o = o;
     this.#controller = new Controller({ name: 'deployment', workers: 4, reconcile: (key) => this.reconcile(key), ...(o.onError ? { onError: o.onError } : {}) });
-    ensureNamespaceIndex(o.replicaSets);
-    ensureNamespaceIndex(o.deployments);
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b) });
-    const onRS = (rs: KubeObject) => {
+    const owned = (rs: KubeObject) => {
       const ctl = (rs.metadata?.ownerReferences ?? []).find((r) => r.controller);
-      if (ctl) { if (ctl.kind === 'Deployment') this.#controller.enqueue(`${rs.metadata?.namespace ?? ''}/${ctl.name}`); return; }
-      // an orphan: every Deployment whose selector matches it may adopt it
-      if (rs.metadata?.deletionTimestamp) return;
-      for (const d of o.deployments.byIndex(BY_NAMESPACE, rs.metadata?.namespace ?? '')) {
-        if (labelSelectorAsSelector((d as Deployment).spec?.selector).matches(rs.metadata?.labels ?? {})) enqueue(d);
-      }
+      if (ctl?.kind === 'Deployment') this.#controller.enqueue(`${rs.metadata?.namespace ?? ''}/${ctl.name}`);
     };
-    // a relabelled ReplicaSet: its old Deployment may release it, a new one adopt it
-    o.replicaSets.addEventHandler({ onAdd: onRS, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onRS(a); onRS(b); }, onDelete: onRS });
+    watchClaims(o.replicaSets, o.deployments, (d) => labelSelectorAsSelector((d as Deployment).spec?.selector), owned, enqueue);
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -16,10 +16,10 @@ import type { Informer } from '../../../informer/index.ts';
 import { waitForSync } from '../../../informer/index.ts';
 import { isNotFound } from '../../../lib/errors.ts';
 import { Controller } from '../../runtime/index.ts';
-import { BY_NAMESPACE, ensureNamespaceIndex } from '../../shared/indexes.ts';
+import { BY_NAMESPACE } from '../../shared/indexes.ts';
 import type { Pod } from '../../shared/types.ts';
 import { Expectations, WORKLOADS, isActivePod, isPodReady, ownedPodHandler, podFromTemplate } from '../workload-util.ts';
-import { claimPods } from '../claim-pods.ts';
+import { claimPods, watchClaims } from '../claim-pods.ts';
 
 export interface ReplicaSetControllerOptions {
   source: Source;
@@ -44,19 +44,8 @@ export class ReplicaSetController {
     });
     const enqueue = (obj: KubeObject) => this.#controller.enqueue(objectKey(obj));
     o.owners.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: (obj) => { this.#exp.forget(objectKey(obj)); } });
-    ensureNamespaceIndex(o.pods);
-    ensureNamespaceIndex(o.owners);
     const owned = ownedPodHandler(o.info.kind, this.#exp, (key) => this.#controller.enqueue(key));
-    const onPod = (p: KubeObject) => {
-      owned(p);
-      // an orphan: every owner whose selector matches it may adopt it
-      if ((p.metadata?.ownerReferences ?? []).some((r) => r.controller) || p.metadata?.deletionTimestamp) return;
-      for (const owner of o.owners.byIndex(BY_NAMESPACE, p.metadata?.namespace ?? '')) {
-        if (this.#selector(owner as RS).matches(p.metadata?.labels ?? {})) this.#controller.enqueue(objectKey(owner));
-      }
-    };
-    // a relabelled pod: its old owner may release it, a new one adopt it
-    o.pods.addEventHandler({ onAdd: onPod, onUpdate: (a, b) => { if (!isDeepStrictEqual(a.metadata?.labels, b.metadata?.labels)) onPod(a); onPod(b); }, onDelete: onPod });
+    watchClaims(o.pods, o.owners, (owner) => this.#selector(owner as RS), owned, enqueue);
   }
 
   async run(signal: AbortSignal): Promise<void> {
