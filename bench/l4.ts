@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuTicks, pacedWrk, pinned, run, start, which } from './peers-lib.ts';
+import type { FakeProxySource } from '../src/proxy/index.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -39,6 +40,15 @@ const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=268435456';
 const role = process.argv[2];
 
 
+// benchService gives a proxy's fake source one Service on vip with the HTTP and bulk ports, whose one
+// endpoint is the origin, and marks it synced.
+function benchService(source: FakeProxySource, vip: string): void {
+  const ports = [{ name: 'http', port: HTTP, protocol: 'TCP' }, { name: 'bulk', port: BULK, protocol: 'TCP' }];
+  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: vip, clusterIPs: [vip], ports } });
+  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports });
+  source.markSynced();
+}
+
 // portico runs the real ServiceProxy + UserspaceBackend (metrics on) over a fake source: one Service
 // with the HTTP and bulk ports, one endpoint (the origin).
 async function portico(): Promise<void> {
@@ -46,10 +56,7 @@ async function portico(): Promise<void> {
   const source = new FakeProxySource();
   const backend = new UserspaceBackend({ reusePort: process.env['WORKERS'] !== undefined && process.env['WORKERS'] !== '1' });
   const proxy = new ServiceProxy({ source, backend, node: { name: 'bench', addresses: ['127.0.0.1'] } });
-  const ports = [{ name: 'http', port: HTTP, protocol: 'TCP' }, { name: 'bulk', port: BULK, protocol: 'TCP' }];
-  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: VIP, clusterIPs: [VIP], ports } });
-  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports });
-  source.markSynced();
+  benchService(source, VIP);
   const ac = new AbortController();
   process.on('SIGTERM', () => ac.abort());
   await proxy.run(ac.signal);
@@ -63,10 +70,7 @@ async function porticoNft(): Promise<void> {
   const { NftablesBackend } = await import('../src/proxy/backends/nftables/index.ts');
   const source = new FakeProxySource();
   const proxy = new ServiceProxy({ source, backend: new NftablesBackend({ table: NFT_TABLE }), node: { name: 'bench', addresses: ['127.0.0.1'] } });
-  const ports = [{ name: 'http', port: HTTP, protocol: 'TCP' }, { name: 'bulk', port: BULK, protocol: 'TCP' }];
-  source.services.set({ metadata: { namespace: 'default', name: 'bench' }, spec: { type: 'ClusterIP', clusterIP: NFT_VIP, clusterIPs: [NFT_VIP], ports } });
-  source.slices.set({ addressType: 'IPv4', metadata: { namespace: 'default', name: 'bench-1', labels: { 'kubernetes.io/service-name': 'bench' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], ports });
-  source.markSynced();
+  benchService(source, NFT_VIP);
   const ac = new AbortController();
   process.on('SIGTERM', () => ac.abort());
   await proxy.run(ac.signal);

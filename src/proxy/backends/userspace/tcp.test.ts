@@ -4,7 +4,20 @@ import { after, before, describe, test } from 'node:test';
 import { freePort, listening, service, slice, startPod, startProxy, waitFor, whoami } from './fake-pods.ts';
 import type { FakePod, Harness } from './fake-pods.ts';
 import { useStreamConnections } from './tcp-listener.ts';
+import type { UserspaceBackendOptions } from './userspace-backend.ts';
 
+
+// proxyFor starts a proxy whose new listeners use `kind` connections, with Service `name` on vip:<free
+// port> in front of one pod, and waits until it listens (the caller stops it and resets the kind).
+async function proxyFor(kind: 'raw' | 'stream', name: string, vip: string, pod: { ip: string; port: number }, opts: UserspaceBackendOptions = {}): Promise<{ h: Harness; port: number }> {
+  const port = await freePort(vip);
+  useStreamConnections(kind === 'stream');
+  const h = startProxy(opts);
+  h.source.services.set(service(name, vip, [{ port }]));
+  h.source.slices.set(slice(`${name}-1`, name, [{ ip: pod.ip }], [{ port: pod.port }]));
+  await waitFor(() => listening(vip, port));
+  return { h, port };
+}
 
 // Every test runs over both connection kinds: RawConnection (bare handles, the default) and
 // StreamConnection (net.Socket both sides, used where Node's bindings are missing).
@@ -140,13 +153,8 @@ describe(`userspace TCP proxy, shutdown (${kind} connections)`, { timeout: 30_00
     const net = await import('node:net');
     const vip = `${vipBase}.3`;
     const pod = await startPod('stop', '127.244.3.10');
-    const port = await freePort(vip);
-    useStreamConnections(kind === 'stream');
-    const h = startProxy();
+    const { h, port } = await proxyFor(kind, 'stop', vip, pod);
     try {
-      h.source.services.set(service('stop', vip, [{ port }]));
-      h.source.slices.set(slice('stop-1', 'stop', [{ ip: pod.ip }], [{ port: pod.port }]));
-      await waitFor(() => listening(vip, port));
       const socks = await Promise.all([1, 2, 3].map(() => new Promise<import('node:net').Socket>((resolve, reject) => {
         const s = net.connect({ host: vip, port });
         s.on('error', () => {});
@@ -176,13 +184,8 @@ describe(`userspace TCP proxy, idle timeout (${kind} connections)`, { timeout: 3
     const net = await import('node:net');
     const vip = `${vipBase}.4`;
     const pod = await startPod('idle', '127.244.3.11', 0, false);
-    const port = await freePort(vip);
-    useStreamConnections(kind === 'stream');
-    const h = startProxy({ idleTimeoutMs: 300 });
+    const { h, port } = await proxyFor(kind, 'idle', vip, pod, { idleTimeoutMs: 300 });
     try {
-      h.source.services.set(service('idle', vip, [{ port }]));
-      h.source.slices.set(slice('idle-1', 'idle', [{ ip: pod.ip }], [{ port: pod.port }]));
-      await waitFor(() => listening(vip, port));
       const quiet = net.connect({ host: vip, port });
       const talking = net.connect({ host: vip, port });
       let echoed = 0, talkingClosed = false;
@@ -215,13 +218,8 @@ describe(`userspace TCP proxy, bulk (${kind} connections)`, { timeout: 30_000 },
     const net = await import('node:net');
     const vip = `${vipBase}.2`;
     const pod = await startPod('bulk', '127.244.3.9', 0, false);
-    const port = await freePort(vip);
-    useStreamConnections(kind === 'stream');
-    const h = startProxy();
+    const { h, port } = await proxyFor(kind, 'bulk', vip, pod);
     try {
-      h.source.services.set(service('bulk', vip, [{ port }]));
-      h.source.slices.set(slice('bulk-1', 'bulk', [{ ip: pod.ip }], [{ port: pod.port }]));
-      await waitFor(() => listening(vip, port));
       const size = 8 * 1024 * 1024;
       const one = async (): Promise<void> => {
         const data = randomBytes(size);
