@@ -149,7 +149,7 @@ function makeServe(handler: Handler, m: DnsMetrics, ra: boolean, onError?: (err:
 
 // bindBoth binds a UDP socket and a TCP server to the same host and port (retrying when port 0 gave
 // the UDP socket a port that TCP cannot have).
-async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+export async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   for (let attempt = 0; ; attempt++) {
     const family = net.isIPv6(host) ? 6 : 4;
     const udp = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup(family),

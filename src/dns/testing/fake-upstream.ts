@@ -7,6 +7,7 @@ import { TYPE } from '../records.ts';
 import type { Rr } from '../records.ts';
 import { keyName, Writer } from '../wire.ts';
 import { respond } from '../answer.ts';
+import { bindBoth } from '../server.ts';
 
 export interface FakeUpstreamOptions {
   records: Rr[];
@@ -24,11 +25,11 @@ export class FakeUpstream {
   constructor(o: FakeUpstreamOptions) { this.#o = o; }
 
   async start(): Promise<this> {
-    const udp = dgram.createSocket('udp4');
-    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-    this.port = udp.address().port;
+    // the server's own binder: it retries when the UDP port it got is taken for TCP
+    const { udp, tcp, port } = await bindBoth('127.0.0.1', 0);
+    this.port = port;
     udp.on('message', (m, rinfo) => { const res = this.#answer(m, 'udp'); if (res) udp.send(res, rinfo.port, rinfo.address); });
-    const tcp = net.createServer((sock) => {
+    tcp.on('connection', (sock) => {
       sock.on('error', () => sock.destroy());
       sock.on('data', (d: Buffer) => {
         const res = this.#answer(d.subarray(2), 'tcp');
@@ -37,7 +38,6 @@ export class FakeUpstream {
         sock.end(Buffer.concat([len, res]));
       });
     });
-    await new Promise<void>((r) => tcp.listen(this.port, '127.0.0.1', () => r()));
     this.#udp = udp;
     this.#tcp = tcp;
     return this;
