@@ -108,6 +108,7 @@ test('a Deployment deleted with --cascade=orphan and created again adopts its Re
     const [orphan] = await rsOf();
     assert.equal(orphan?.metadata?.uid, rs?.metadata?.uid);
     assert.equal(orphan?.metadata?.ownerReferences?.find((r) => r.controller), undefined);
+    await assert.rejects(source.get(WORKLOADS.deployments, 'default', 'api'), { code: 404 }); // the orphan finalizer is done
   });
   const second = await source.create(WORKLOADS.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' }, spec });
   assert.notEqual(second.metadata?.uid, first.metadata?.uid);
@@ -132,6 +133,7 @@ test('a DaemonSet deleted with --cascade=orphan and created again adopts its pod
   await source.delete(WORKLOADS.daemonSets, 'default', 'agent', { propagationPolicy: 'Orphan' });
   await eventually(async () => {
     for (const p of await podsOf(source, 'agent')) assert.equal(controller(p), undefined);
+    await assert.rejects(source.get(WORKLOADS.daemonSets, 'default', 'agent'), { code: 404 }); // the orphan finalizer is done
   });
   const second = await source.create(WORKLOADS.daemonSets, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec });
   assert.notEqual(second.metadata?.uid, first.metadata?.uid);
