@@ -18,7 +18,8 @@ export function udpExchange(port: number, msg: Buffer, timeoutMs = 500): Promise
     const s = dgram.createSocket('udp4');
     const done = (b: Buffer | undefined) => { clearTimeout(t); s.close(); resolve(b); };
     const t = setTimeout(() => done(undefined), timeoutMs);
-    s.on('message', (m) => done(m));
+    // a reply with another ID answers an earlier socket that had this port (a resolver ignores it too)
+    s.on('message', (m) => { if (msg.length < 2 || m.length < 2 || m.readUInt16BE(0) === msg.readUInt16BE(0)) done(m); });
     s.on('error', () => done(undefined));
     s.send(msg, port, '127.0.0.1');
   });
