@@ -13,7 +13,7 @@
 // ClusterView (no API server: this measures the data plane).
 // Usage: node bench/ingress.ts [passes=3] [seconds=5]   env: PIN=0, PROFILE=dir (--cpu-prof), TARGETS=portico,nginx,
 //   NODE_ARGS='--flag …' (Node flags for the Portico processes; default: the ones `portico serve` runs with),
-//   LOOP_STATS=1 (each Portico process prints its event-loop delay and GC pauses every 2 s)
+//   RATE=n (the latency test's req/s instead of half nginx's median), LOOP_STATS=1 (each Portico process prints its event-loop delay and GC pauses every 2 s)
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
       console.log(`pass ${pass}/${passes} (load ${(await import('node:os')).loadavg()[0]?.toFixed(2)}): ${line.join(' ')}`);
     }
     const ngx = median(rps.get('nginx1') ?? []);
-    const rate = Math.round((Number.isNaN(ngx) ? 20_000 : ngx) / 2);
+    const rate = Number(process.env['RATE'] ?? 0) || Math.round((Number.isNaN(ngx) ? 20_000 : ngx) / 2);
     const lats = new Map<string, { p50: number[]; p99: number[]; rps: number[] }>();
     for (let pass = 1; pass <= passes; pass++) {
       for (const t of targets) {

@@ -8,7 +8,7 @@ import { CONTINUE } from './contract.ts';
 import type { Middleware, RequestContext, RouteAnnotations } from './contract.ts';
 import type { Route, RouteTable } from './types.ts';
 import { forwardGrpc } from './upstream/grpc.ts';
-import { ConnPool, FastExchange } from './upstream/fast-proxy.ts';
+import { ConnPool, FastExchange, fastProxyAvailable } from './upstream/fast-proxy.ts';
 import type { ClientResponse } from './upstream/fast-proxy.ts';
 import type { FastResponse } from './downstream/fast-response.ts';
 import type { RequestHead } from './downstream/request-head.ts';
@@ -75,7 +75,7 @@ export class IngressHandler {
     if (!endpoint) { sendError(res, 503, ctx?.responseHeaders); if (ctx) runDone(ctx); return; }
     const fwd = { clientIP, scheme: l.scheme, host: rawHost, port: l.port, requestId: requestId(req.headers) };
     const upstreamPath = ctx ? ctx.upstreamPath : url;
-    if (upstream.protocol === 'HTTP' && isFastPath(req)) {
+    if (upstream.protocol === 'HTTP' && fastProxyAvailable && isFastPath(req)) {
       const method = req.method ?? 'GET';
       const fx = new FastExchange({
         res: res as unknown as ClientResponse, upstream, endpoint, config, method, pool: this.#conns, now: this.#now,

@@ -85,10 +85,10 @@ export class IngressServer {
 
   // close stops accepting, lets in-flight requests finish for up to graceMs, then drops the rest.
   async close(graceMs = 2_000): Promise<void> {
-    const closed = Promise.all([closeServer(this.#http), closeServer(this.#tcp), closeServer(this.#tls)]);
+    const closed = Promise.all([closeServer(this.#http), closeServer(this.#tcp), closeServer(this.#tls), this.#fast?.drained()]);
     this.#http.closeIdleConnections();
     this.#fast?.closeIdle();
-    const t = setTimeout(() => { for (const s of this.#sockets) s.destroy(); }, graceMs);
+    const t = setTimeout(() => { for (const s of this.#sockets) s.destroy(); this.#fast?.closeAll(); }, graceMs);
     await closed;
     clearTimeout(t);
   }

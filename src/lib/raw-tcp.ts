@@ -64,12 +64,13 @@ export function connectTcp(ip: string, port: number, done: ConnectRequest['oncom
   return h;
 }
 
-// shutdownTcp sends a FIN once the pending writes have left.
-export function shutdownTcp(h: TcpHandle): number {
+// shutdownTcp sends a FIN once the pending writes have left; done (optional) runs then, with `this` the
+// request (its handle on it) and a status.
+export function shutdownTcp(h: TcpHandle, done: ShutdownRequest['oncomplete'] = noop): number {
   if (!stream) return -22;
   const req = new (stream.ShutdownWrap as new () => ShutdownRequest)();
   req.handle = h;
-  req.oncomplete = noop;
+  req.oncomplete = done;
   return h.shutdown(req);
 }
 

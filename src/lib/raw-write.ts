@@ -16,7 +16,7 @@ import { streamBinding } from './stream-binding.ts';
 export interface WriteRequest { owner: unknown; buffer: Uint8Array | null }
 type Done = (this: WriteRequest, status: number) => void;
 interface Req extends WriteRequest { handle: unknown; oncomplete: Done | null; async: boolean; bytes: number }
-interface Handle { writeBuffer(req: Req, buf: Uint8Array): number }
+interface Handle { writeBuffer(req: Req, buf: Uint8Array): number; writeLatin1String(req: Req, s: string): number }
 type WriteWrap = new () => Req;
 
 const binding = streamBinding;
@@ -42,6 +42,28 @@ export function writeRaw(handle: object | null, buf: Uint8Array, done: Done, own
   if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) { spare = req; return 0; }
   req.async = true;
   req.buffer = buf;
+  req.owner = owner;
+  spare = undefined;
+  return 1;
+}
+
+// writeRawString writes a string's latin1 bytes (one byte per char code: a string made by latin1Slice
+// carries any bytes) to a stream handle, as writeRaw does a buffer. What the kernel does not take at once
+// Node copies, so the caller keeps nothing alive: 0 when all was taken, 1 when the rest is pending (`done`
+// runs once it has left), or a negative errno.
+export function writeRawString(handle: object | null, s: string, done: Done, owner: unknown): number {
+  const h = handle as Handle | null;
+  if (!binding || !h) return -9; // EBADF: destroyed
+  const req = spare ?? new (binding.WriteWrap as WriteWrap)();
+  req.handle = h;
+  req.oncomplete = done;
+  req.async = false;
+  req.bytes = 0;
+  req.buffer = null;
+  const err = h.writeLatin1String(req, s);
+  if (err !== 0) { spare = undefined; return err; }
+  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) { spare = req; return 0; }
+  req.async = true;
   req.owner = owner;
   spare = undefined;
   return 1;

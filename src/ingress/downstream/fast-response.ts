@@ -1,17 +1,26 @@
 // FastResponse is the plain-HTTP fast path's response: the subset of http.ServerResponse that
-// FastExchange and sendError use, written straight to the client socket. It writes the same bytes
+// FastExchange and sendError use, written straight to the client's handle. It writes the same bytes
 // node's ServerResponse writes for those calls (_storeHeader: the headers as given, then Date unless
 // set, Connection/Keep-Alive, Transfer-Encoding: chunked when no Content-Length), and puts the head and
 // the first body chunk in one write.
 import { STATUS_CODES } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
 
-// ResponseOwner is the connection: told once the response is complete, to serve the next request.
+// ResponseOwner is the connection: it sends the bytes, and is told once the response is complete, to
+// serve the next request.
 export interface ResponseOwner {
   readonly keepAliveLine: string;            // "Keep-Alive: timeout=75\r\n"
+  readonly closing: boolean;                 // the client half-closed (or the connection ends): nothing more is sent
+  // write sends latin1 text or bytes (kept as given until written: a fresh copy); false when the kernel
+  // did not take them all and the response's drained() follows.
+  write(s: string | Buffer): boolean;
+  destroy(): void;
   responseDone(res: FastResponse): void;
 }
+
+// SMALL_BODY: a chunk up to this size goes out in one string with what precedes it (the head, a chunk
+// size line); a larger one in a buffer of its own after them.
+const SMALL_BODY = 16 * 1024;
 
 const CONTLEN = 1, TE = 2, DATE = 4, CONN = 8, CONN_CLOSE = 16, KA_HEADER = 32;
 const RE_CONN_CLOSE = /(?:^|\W)close(?:$|\W)/i;
@@ -45,7 +54,6 @@ function lowerHeaderFlag(k: string, v: string): number {
 }
 
 export class FastResponse {
-  readonly socket: Socket;
   readonly owner: ResponseOwner;
   readonly isHead: boolean;
   readonly keepAlive: boolean;     // the request's wish (HTTP/1.1 without Connection: close)
@@ -60,8 +68,8 @@ export class FastResponse {
   #onClose: ((this: FastResponse) => void) | undefined = undefined;
   #onDrain: (() => void) | undefined = undefined;
 
-  constructor(owner: ResponseOwner, socket: Socket, isHead: boolean, keepAlive: boolean) {
-    this.owner = owner; this.socket = socket; this.isHead = isHead; this.keepAlive = keepAlive;
+  constructor(owner: ResponseOwner, isHead: boolean, keepAlive: boolean) {
+    this.owner = owner; this.isHead = isHead; this.keepAlive = keepAlive;
   }
 
   writeHead(status: number, headers: string[] | OutgoingHttpHeaders): this {
@@ -99,19 +107,19 @@ export class FastResponse {
     return this;
   }
 
-  // write sends a body chunk (the head with the first one) in one write of a copy: chunks are views of
-  // the backend's read buffer. False when the socket's buffer is full.
+  // write sends a body chunk (the head with the first one) in one write when it is small: chunks are views
+  // of the backend's read buffer, so they go as latin1 text or a copy. False when the kernel did not take
+  // everything (drained() follows).
   write(chunk: Buffer): boolean {
-    if (this.destroyed || this.writableEnded || !this.#hasBody || chunk.length === 0 || this.socket.writableEnded) return true;
+    if (this.destroyed || this.writableEnded || !this.#hasBody || chunk.length === 0 || this.owner.closing) return true;
     let pre = this.#head ?? '';
     this.#head = undefined;
     if (this.#chunked) pre += chunk.length.toString(16) + '\r\n';
-    const tail = this.#chunked ? 2 : 0;
-    const b = Buffer.allocUnsafe(pre.length + chunk.length + tail);
-    if (pre.length > 0) b.write(pre, 0, 'latin1');
-    chunk.copy(b, pre.length);
-    if (tail) { b[b.length - 2] = 13; b[b.length - 1] = 10; }
-    return this.socket.write(b);
+    const tail = this.#chunked ? '\r\n' : '';
+    if (chunk.length <= SMALL_BODY) return this.owner.write(pre + (chunk as Latin1).latin1Slice(0, chunk.length) + tail);
+    let ok = pre.length > 0 ? this.owner.write(pre) : true;
+    ok = this.owner.write(Buffer.from(chunk)) && ok;
+    return tail ? this.owner.write(tail) && ok : ok;
   }
 
   end(body?: string): this {
@@ -120,15 +128,15 @@ export class FastResponse {
     this.writableEnded = true;
     const head = this.#head;
     this.#head = undefined;
-    if (this.socket.writableEnded) { /* the client half-closed: nothing more is sent */ }
-    else if (head !== undefined) this.socket.write(this.#chunked ? head + '0\r\n\r\n' : head, 'latin1');
-    else if (this.#chunked) this.socket.write('0\r\n\r\n', 'latin1');
+    if (this.owner.closing) { /* the client half-closed: nothing more is sent */ }
+    else if (head !== undefined) this.owner.write(this.#chunked ? head + '0\r\n\r\n' : head);
+    else if (this.#chunked) this.owner.write('0\r\n\r\n');
     this.owner.responseDone(this);
     return this;
   }
 
   destroy(): this {
-    if (!this.destroyed) { this.destroyed = true; this.socket.destroy(); }
+    if (!this.destroyed) { this.destroyed = true; this.owner.destroy(); }
     return this;
   }
 
@@ -149,3 +157,5 @@ export class FastResponse {
     if (f) f();
   }
 }
+
+type Latin1 = Buffer & { latin1Slice(start: number, end: number): string };

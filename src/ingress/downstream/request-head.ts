@@ -31,23 +31,24 @@ const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 for (let c = 65; c <= 90; c++) TCHAR[c] = 2;
 
-// parseRequestHead parses text, the head without its final CRLFCRLF (latin1-decoded).
-export function parseRequestHead(text: string): RequestHead | undefined {
+// parseRequestHead parses text[0, len), the head without its final CRLFCRLF (latin1-decoded; text may
+// go on with that CRLFCRLF and more).
+export function parseRequestHead(text: string, len = text.length): RequestHead | undefined {
   const sp1 = text.indexOf(' ');
   if (sp1 < 3 || sp1 > 7) return undefined;
   const method = text.slice(0, sp1);
   if (!METHODS.has(method)) return undefined;
   const sp2 = text.indexOf(' ', sp1 + 1);
-  if (sp2 < 0 || text.charCodeAt(sp1 + 1) !== 47) return undefined;   // '/'
+  if (sp2 < 0 || sp2 + 9 > len || text.charCodeAt(sp1 + 1) !== 47) return undefined;   // '/'
   for (let i = sp1 + 2; i < sp2; i++) { const c = text.charCodeAt(i); if (c < 0x21 || c > 0x7e) return undefined; }
-  if (!text.startsWith(' HTTP/1.1', sp2) || (text.length !== sp2 + 9 && !text.startsWith('\r\n', sp2 + 9))) return undefined;
+  if (!text.startsWith(' HTTP/1.1', sp2) || (len !== sp2 + 9 && !text.startsWith('\r\n', sp2 + 9))) return undefined;
   const headers: IncomingHttpHeaders = {};
   let keepAlive = true;
   let count = 0;
   let i = sp2 + 11;
-  while (i < text.length) {
+  while (i < len) {
     let e = text.indexOf('\r\n', i);
-    if (e < 0) e = text.length;
+    if (e < 0 || e > len) e = len;
     if (++count > MAX_HEADERS) return undefined;
     let name = '';
     let lower = false;

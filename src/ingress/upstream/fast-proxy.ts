@@ -1,18 +1,25 @@
 // FastForwarder is the HTTP/1.1 fast path for body-less requests from HTTP/1.1 clients to plain-HTTP
-// backends (the common case): backend connections are raw sockets kept in a per-endpoint idle stack,
-// the request head is written as one string, and H1ResponseParser streams the answer into the
-// client's response. It skips http.ClientRequest, IncomingMessage and the Agent, which cost more than
-// the proxying itself. A connect failure retries the next endpoint (proxy-next-upstream); a reused
-// connection the backend closed before answering is retried once on a fresh one.
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+// backends (the common case): backend connections are bare TCP handles (lib/raw-tcp.ts: no net.Socket,
+// stream or timer per connection) kept in a per-endpoint idle stack, the request head is written as one
+// string, and H1ResponseParser streams the answer into the client's response. It skips
+// http.ClientRequest, IncomingMessage and the Agent, which cost more than the proxying itself. A connect
+// failure retries the next endpoint (proxy-next-upstream); a reused connection the backend closed before
+// answering is retried once on a fresh one. The connect and read timeouts are kept by one sweep over the
+// connections (SWEEP_MS), not a timer each. Without the bare handles (fastProxyAvailable false) the
+// handler forwards every request through node:http's Agent instead.
+import { getSystemErrorName } from 'node:util';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RouteAnnotations } from '../contract.ts';
+import { connectTcp, lastRead, rawTcpAvailable, UV_EOF } from '../../lib/raw-tcp.ts';
+import type { ConnectRequest, TcpHandle } from '../../lib/raw-tcp.ts';
+import { rawWriteAvailable, writeRawString } from '../../lib/raw-write.ts';
 import { pickNext, recordLatency } from './balancer.ts';
 import { H1ResponseParser } from './h1-response-parser.ts';
 import type { ResponseSink } from './h1-response-parser.ts';
 import { sendError } from './http-proxy.ts';
 import type { Endpoint, Upstream } from './upstream.ts';
+
+export const fastProxyAvailable = rawTcpAvailable && rawWriteAvailable;
 
 // ClientResponse is what FastExchange needs of the client's response: an http.ServerResponse, or the
 // plain-HTTP fast path's FastResponse (downstream/fast-response.ts).
@@ -30,111 +37,175 @@ export interface ClientResponse {
 }
 
 const MAX_IDLE_PER_ENDPOINT = 256;
-// READ_BUFFER receives every backend read (net's onread): the parser consumes it synchronously, so the
-// reads skip the Readable stream machinery and allocate nothing; whatever outlives the callback is copied
-// (the parser's partial lines, FastExchange.onBody's chunks for a ServerResponse).
+const IDLE_TIMEOUT_MS = 60_000;    // a pooled connection unused this long is closed
+const SWEEP_MS = 100;
+// READ_BUFFER receives every backend read: the parser consumes it synchronously, so the reads allocate
+// nothing; whatever outlives the callback is copied (the parser's partial lines, the client writes).
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const PARK_MS = 1_000;
 const X = Symbol('fastExchange');
+const CONN = Symbol('conn');
 
 class Conn {
-  readonly socket: Socket;
+  readonly h: TcpHandle;
   readonly parser = new H1ResponseParser();
   readonly key: string;
   readonly pool: ConnPool;
-  x: FastExchange | undefined;
+  x: FastExchange | undefined = undefined;
   connected = false;
   used = false;
-  timeoutMs = 0;
+  closed = false;
+  paused = false;
+  since: number;          // connect start, last request or last read: what the timeouts count from
+  timeoutMs = 0;          // the read timeout of the request in flight
 
-  constructor(pool: ConnPool, e: Endpoint) {
+  constructor(pool: ConnPool, e: Endpoint, now: number) {
     this.pool = pool;
     this.key = e.key;
-    this.socket = connect({ host: e.address, port: e.port, noDelay: true, onread: { buffer: READ_BUFFER, callback: onConnRead } });
-    (this.socket as Socket & { [X]?: Conn })[X] = this;
-    this.socket.on('connect', onConnConnect);
-    this.socket.on('end', onConnEnd);
-    this.socket.on('close', onConnClose);
-    this.socket.on('error', onConnError);
-    this.socket.on('timeout', onConnTimeout);
+    this.since = now;
+    const h = connectTcp(e.address, e.port, onConnConnect, this);
+    if (typeof h === 'number') {
+      // the connect could not start: a handle that is already closed reports it on the next turn
+      this.h = null as unknown as TcpHandle;
+      this.closed = true;
+      queueMicrotask(() => this.lost(errName(h)));
+      return;
+    }
+    this.h = h;
+    (h as TcpHandle & { [CONN]?: Conn })[CONN] = this;
+    pool.all.add(this);
+    pool.sweepSoon();
+  }
+
+  write(head: string): void {
+    if (this.closed) return;
+    const r = writeRawString(this.h, head, noop, this);
+    if (r < 0) this.fail(errName(r));
+  }
+
+  pause(): void { if (!this.paused && !this.closed) { this.paused = true; this.h.readStop(); } }
+  resume(): void { if (this.paused && !this.closed) { this.paused = false; this.h.readStart(); } }
+
+  // close drops the connection without telling its exchange.
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.forget(this);
+    this.h.close(noop);
+  }
+
+  // fail closes the connection and tells the exchange in flight, if any.
+  fail(code: string): void {
+    const x = this.x;
+    this.x = undefined;
+    this.close();
+    if (x) x.connectionLost(this, code);
+  }
+
+  lost(code: string): void {
+    const x = this.x;
+    this.x = undefined;
+    if (x) x.connectionLost(this, code);
   }
 }
 
-function connOf(s: Socket): Conn | undefined { return (s as Socket & { [X]?: Conn })[X]; }
+function errName(errno: number): string {
+  try { return getSystemErrorName(errno); } catch { return 'EIO'; }
+}
 
-function onConnConnect(this: Socket): void {
-  const c = connOf(this);
-  if (!c) return;
+function connOf(h: TcpHandle): Conn | undefined { return (h as TcpHandle & { [CONN]?: Conn })[CONN]; }
+
+function onConnConnect(this: ConnectRequest, status: number): void {
+  const c = this.owner as Conn;
+  if (c.closed) return;
+  if (status !== 0) { c.fail(errName(status)); return; }
   c.connected = true;
-  const x = c.x;
-  if (x) { clearTimeout(x.connectTimer); x.connectTimer = undefined; }
+  c.since = Date.now();
+  c.h.setNoDelay(true);
+  c.h.useUserBuffer(READ_BUFFER);
+  c.h.onread = onConnRead;
+  c.h.readStart();
 }
 
-// onConnRead is net's onread callback (this is the socket); returning true keeps reading.
-function onConnRead(this: Socket, n: number, buf: Uint8Array): boolean {
+// onConnRead is the handle's onread: the byte count (or an errno, UV_EOF at the end) is in lastRead().
+function onConnRead(this: TcpHandle): undefined {
   const c = connOf(this);
-  if (c && (!c.x || !c.parser.execute(buf as Buffer, n))) this.destroy();
-  return true;
+  if (!c || c.closed) return undefined;
+  const n = lastRead();
+  if (n > 0) {
+    if (!c.x) { c.close(); return undefined; }            // bytes outside a response: unusable
+    c.since = Date.now();
+    if (!c.parser.execute(READ_BUFFER, n)) c.close();   // the parser told the exchange (onError)
+    return undefined;
+  }
+  if (n === UV_EOF) {
+    // an exchange that received nothing yet retries (a kept-alive connection the backend closed as we
+    // sent); otherwise the end completes a close-delimited body or fails a partial response
+    if (!c.parser.waiting) c.parser.eof();
+    c.close();
+    c.lost('ECONNRESET');
+  } else if (n < 0) c.fail(errName(n));
+  return undefined;
 }
 
-function onConnEnd(this: Socket): void { connOf(this)?.parser.eof(); }
+function noop(): void {}
 
-function onConnClose(this: Socket): void {
-  const c = connOf(this);
-  if (!c) return;
-  c.pool.forget(c);
-  const x = c.x;
-  if (x) { c.x = undefined; x.connectionLost(c, 'ECONNRESET'); }
-}
-
-function onConnError(this: Socket, err: NodeJS.ErrnoException): void {
-  const c = connOf(this);
-  if (!c) return;
-  const x = c.x;
-  c.pool.forget(c);
-  if (x) { c.x = undefined; x.connectionLost(c, err.code ?? 'EIO'); }
-}
-
-function onConnTimeout(this: Socket): void {
-  const c = connOf(this);
-  if (!c) return;
-  const x = c.x;
-  c.x = undefined;
-  c.pool.forget(c);
-  this.destroy();
-  if (x) x.connectionLost(c, 'ETIMEDOUT');
-}
-
-// ConnPool keeps idle backend connections per endpoint, most recently used first.
+// ConnPool keeps idle backend connections per endpoint, most recently used first, and sweeps every
+// connection for the timeouts: connect (the exchange's proxy-connect-timeout), read (proxy-read-timeout:
+// no byte from the backend for that long while a request is in flight) and idle (IDLE_TIMEOUT_MS).
 export class ConnPool {
   readonly #idle = new Map<string, Conn[]>();
+  readonly all = new Set<Conn>();
+  #timer: NodeJS.Timeout | undefined = undefined;
 
-  acquire(e: Endpoint): Conn {
+  acquire(e: Endpoint, now: number): Conn {
     const stack = this.#idle.get(e.key);
     const c = stack?.pop();
-    return c ?? new Conn(this, e);
+    return c ?? new Conn(this, e, now);
   }
 
   release(c: Conn): void {
     c.x = undefined;
+    if (c.closed) return;
     let stack = this.#idle.get(c.key);
     if (!stack) { stack = []; this.#idle.set(c.key, stack); }
-    if (stack.length >= MAX_IDLE_PER_ENDPOINT) { c.socket.destroy(); return; }
+    if (stack.length >= MAX_IDLE_PER_ENDPOINT) { c.close(); return; }
+    c.since = Date.now();
     stack.push(c);
   }
 
   forget(c: Conn): void {
+    this.all.delete(c);
     const stack = this.#idle.get(c.key);
     if (!stack) return;
-    const i = stack.indexOf(c);
+    const i = stack.lastIndexOf(c);
     if (i >= 0) stack.splice(i, 1);
   }
 
+  sweepSoon(): void {
+    if (this.#timer === undefined && this.all.size > 0) this.#timer = setTimeout(sweep, SWEEP_MS, this).unref();
+  }
+
+  sweep(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (const c of this.all) {
+      const x = c.x;
+      if (!x) { if (now - c.since > IDLE_TIMEOUT_MS) c.close(); continue; }
+      if (!c.connected) { if (now - c.since >= x.config.connectTimeoutMs) c.fail('ECONNECT_TIMEOUT'); continue; }
+      if (c.timeoutMs > 0 && !c.paused && now - c.since >= c.timeoutMs) c.fail('ETIMEDOUT');
+    }
+    this.sweepSoon();
+  }
+
   close(): void {
-    for (const stack of this.#idle.values()) for (const c of stack) c.socket.destroy();
+    for (const c of [...this.all]) c.fail('ECONNRESET');
     this.#idle.clear();
+    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
   }
 }
+
+function sweep(p: ConnPool): void { p.sweep(); }
 
 // FastExchange is one request on the fast path; it is the parser's sink while the response streams.
 export class FastExchange implements ResponseSink {
@@ -150,7 +221,6 @@ export class FastExchange implements ResponseSink {
   setCookie: string | undefined = undefined;
   onDone: (() => void)[] | undefined = undefined;
   conn: Conn | undefined = undefined;
-  connectTimer: NodeJS.Timeout | undefined = undefined;
   tried: Endpoint[] | undefined = undefined;
   tries = 0;
   started = 0;
@@ -167,7 +237,8 @@ export class FastExchange implements ResponseSink {
   start(): void {
     (this.res as ClientResponse & { [X]?: FastExchange })[X] = this;
     this.res.on('close', onClientClose);
-    this.#send(this.pool.acquire(this.endpoint));
+    this.started = this.now();
+    this.#send(this.pool.acquire(this.endpoint, this.started));
   }
 
   #send(c: Conn): void {
@@ -175,13 +246,12 @@ export class FastExchange implements ResponseSink {
     this.conn = c;
     c.x = this;
     c.used = true;
-    this.started = this.now();
     this.endpoint.stats.inflight++;
     c.parser.start(this, this.noBody);
-    const t = this.config.readTimeoutMs;
-    if (c.timeoutMs !== t) { c.socket.setTimeout(t); c.timeoutMs = t; }
-    if (!c.connected) this.connectTimer = setTimeout(onConnectTimeout, this.config.connectTimeoutMs, this);
-    c.socket.write(this.head, 'latin1');
+    c.timeoutMs = this.config.readTimeoutMs;
+    if (this.tries > 1) this.started = this.now();
+    if (c.connected) c.since = this.started;
+    c.write(this.head);
   }
 
   onHead(status: number, headers: string[], _keepAlive: boolean): void {
@@ -200,8 +270,8 @@ export class FastExchange implements ResponseSink {
     const res = this.res;
     if (res.destroyed) return;
     if (!res.write(res.copiesChunks ? chunk : Buffer.from(chunk))) {
-      const s = this.conn?.socket;
-      if (s) { s.pause(); res.once('drain', () => s.resume()); }
+      const c = this.conn;
+      if (c) { c.pause(); res.once('drain', () => { if (c.x === this) c.resume(); }); }
     }
   }
 
@@ -210,13 +280,14 @@ export class FastExchange implements ResponseSink {
     this.conn = undefined;
     this.#finish();
     if (!this.res.destroyed) this.res.end();
-    if (c) { if (keepAlive && !c.socket.destroyed) this.pool.release(c); else { c.x = undefined; c.socket.destroy(); } }
+    if (!c) return;
+    if (keepAlive && !c.closed) { c.resume(); this.pool.release(c); } else { c.x = undefined; c.close(); }
   }
 
   onError(_message: string): void {
     const c = this.conn;
     this.conn = undefined;
-    if (c) { c.x = undefined; c.socket.destroy(); }
+    if (c) { c.x = undefined; c.close(); }
     this.#finish();
     if (this.headSent) this.res.destroy(); else sendError(this.res, 502);
   }
@@ -225,14 +296,13 @@ export class FastExchange implements ResponseSink {
   connectionLost(c: Conn, code: string): void {
     if (this.finished || this.conn !== c) return;
     this.conn = undefined;
-    clearTimeout(this.connectTimer);
     this.endpoint.stats.inflight--;
     if (this.headSent || this.res.destroyed) { this.#finish(true); this.res.destroy(); return; }
     const neverConnected = !c.connected;
     if (neverConnected && (code === 'ECONNREFUSED' || code === 'ECONNECT_TIMEOUT' || code === 'EHOSTUNREACH')) this.endpoint.stats.failedUntil = this.now() + PARK_MS;
     // A reused connection closed under us before any answer: the backend timed it out; try a fresh one.
     if (!neverConnected && c.used && this.idempotent && code !== 'ETIMEDOUT' && this.tries <= this.config.nextUpstream.tries) {
-      this.#send(new Conn(this.pool, this.endpoint));
+      this.#send(new Conn(this.pool, this.endpoint, this.now()));
       return;
     }
     const kind = code === 'ETIMEDOUT' || code === 'ECONNECT_TIMEOUT' ? 'timeout' : 'error';
@@ -240,7 +310,7 @@ export class FastExchange implements ResponseSink {
     if (this.tries < nu.tries && nu.on.includes(kind) && (neverConnected || this.idempotent)) {
       (this.tried ??= []).push(this.endpoint);
       const next = pickNext(this.upstream, this.tried, this.now());
-      if (next) { this.endpoint = next; this.#send(this.pool.acquire(next)); return; }
+      if (next) { this.endpoint = next; this.#send(this.pool.acquire(next, this.now())); return; }
     }
     this.#finish(true);
     sendError(this.res, kind === 'timeout' ? 504 : 502);
@@ -249,7 +319,6 @@ export class FastExchange implements ResponseSink {
   #finish(inflightDone = false): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.connectTimer);
     if (!inflightDone) this.endpoint.stats.inflight--;
     if (this.onDone) for (const f of this.onDone) f();
   }
@@ -257,17 +326,9 @@ export class FastExchange implements ResponseSink {
   abort(): void {
     const c = this.conn;
     this.conn = undefined;
-    if (c) { c.x = undefined; c.socket.destroy(); }
+    if (c) { c.x = undefined; c.close(); }
     this.#finish();
   }
-}
-
-function onConnectTimeout(x: FastExchange): void {
-  const c = x.conn;
-  if (!c) return;
-  c.x = undefined;
-  c.socket.destroy();
-  x.connectionLost(c, 'ECONNECT_TIMEOUT');
 }
 
 function onClientClose(this: ClientResponse & { [X]?: FastExchange }): void {

@@ -33,6 +33,9 @@ export class H1ResponseParser {
 
   get idle(): boolean { return this.#state === DONE; }
 
+  // waiting: a response is expected and not one byte of it has arrived.
+  get waiting(): boolean { return this.#state === HEAD && this.#pending === undefined; }
+
   // execute consumes b[0, len); it returns false when bytes arrived outside a response (the connection is
   // unusable). The sink's chunks are views of b: valid only during the call.
   execute(b: Buffer, len = b.length): boolean {
