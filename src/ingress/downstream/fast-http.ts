@@ -14,7 +14,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { lastRead, rawTcpAvailable, shutdownTcp, UV_EOF } from '../../lib/raw-tcp.ts';
 import type { ShutdownRequest, TcpHandle } from '../../lib/raw-tcp.ts';
-import { rawWriteAvailable, writeRaw, writeRawString } from '../../lib/raw-write.ts';
+import { rawWriteAvailable, writeRawString } from '../../lib/raw-write.ts';
 import type { WriteRequest } from '../../lib/raw-write.ts';
 import { readInto } from '../../lib/user-buffer.ts';
 import type { IngressHandler, Listener } from '../handler.ts';
@@ -214,9 +214,9 @@ class FastConnection implements ResponseOwner {
   }
 
   // write sends bytes to the client; false when the kernel did not take them all (drained() follows).
-  write(s: string | Buffer): boolean {
+  write(s: string): boolean {
     if (this.closed) return true;
-    const r = typeof s === 'string' ? writeRawString(this.h, s, onWritten, this) : writeRaw(this.h, s, onWritten, this);
+    const r = writeRawString(this.h, s, onWritten, this);
     if (r === 0) return true;
     if (r < 0) { this.destroy(); return true; }
     this.pendingWrites++;

@@ -11,16 +11,12 @@ import type { OutgoingHttpHeaders } from 'node:http';
 export interface ResponseOwner {
   readonly keepAliveLine: string;            // "Keep-Alive: timeout=75\r\n"
   readonly closing: boolean;                 // the client half-closed (or the connection ends): nothing more is sent
-  // write sends latin1 text or bytes (kept as given until written: a fresh copy); false when the kernel
-  // did not take them all and the response's drained() follows.
-  write(s: string | Buffer): boolean;
+  // write sends latin1 text; false when the kernel did not take it all and the response's drained() follows.
+  write(s: string): boolean;
   destroy(): void;
   responseDone(res: FastResponse): void;
 }
 
-// SMALL_BODY: a chunk up to this size goes out in one string with what precedes it (the head, a chunk
-// size line); a larger one in a buffer of its own after them.
-const SMALL_BODY = 16 * 1024;
 
 const CONTLEN = 1, TE = 2, DATE = 4, CONN = 8, CONN_CLOSE = 16, KA_HEADER = 32;
 const RE_CONN_CLOSE = /(?:^|\W)close(?:$|\W)/i;
@@ -39,7 +35,8 @@ function resetDate(): void { date = undefined; }
 
 // headerFlag mirrors node's matchHeader: which framing headers the caller set itself.
 function headerFlag(k: string, v: string): number {
-  return k.length < 4 || k.length > 17 ? 0 : lowerHeaderFlag(k.toLowerCase(), v);
+  const n = k.length;
+  return n === 4 || n === 10 || n === 14 || n === 17 ? lowerHeaderFlag(k.toLowerCase(), v) : 0;
 }
 
 function lowerHeaderFlag(k: string, v: string): number {
@@ -57,7 +54,6 @@ export class FastResponse {
   readonly owner: ResponseOwner;
   readonly isHead: boolean;
   readonly keepAlive: boolean;     // the request's wish (HTTP/1.1 without Connection: close)
-  readonly copiesChunks = true;
   headersSent = false;
   writableEnded = false;
   destroyed = false;
@@ -76,11 +72,11 @@ export class FastResponse {
     let h = 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n';
     let f = 0;
     if (Array.isArray(headers)) {
-      // The list comes from H1ResponseParser (plus FastExchange's additions): names are lower-case.
+      // The list comes from H1ResponseParser (plus FastExchange's additions): names as the backend wrote them.
       for (let i = 0; i + 1 < headers.length; i += 2) {
         const k = headers[i] as string, v = headers[i + 1] as string;
         h += k + ': ' + v + '\r\n';
-        if (k.length >= 4 && k.length <= 17) f |= lowerHeaderFlag(k, v);
+        f |= headerFlag(k, v);
       }
     } else {
       for (const k in headers) {
@@ -107,24 +103,19 @@ export class FastResponse {
     return this;
   }
 
-  // write sends a body chunk (the head with the first one) in one write when it is small: chunks are views
-  // of the backend's read buffer, so they go as latin1 text or a copy. False when the kernel did not take
-  // everything (drained() follows).
-  write(chunk: Buffer): boolean {
+  // write sends a body chunk (latin1 text), the head with the first one, in one write. False when the
+  // kernel did not take everything (drained() follows).
+  write(chunk: string, _encoding?: 'latin1'): boolean {
     if (this.destroyed || this.writableEnded || !this.#hasBody || chunk.length === 0 || this.owner.closing) return true;
     let pre = this.#head ?? '';
     this.#head = undefined;
-    if (this.#chunked) pre += chunk.length.toString(16) + '\r\n';
-    const tail = this.#chunked ? '\r\n' : '';
-    if (chunk.length <= SMALL_BODY) return this.owner.write(pre + (chunk as Latin1).latin1Slice(0, chunk.length) + tail);
-    let ok = pre.length > 0 ? this.owner.write(pre) : true;
-    ok = this.owner.write(Buffer.from(chunk)) && ok;
-    return tail ? this.owner.write(tail) && ok : ok;
+    if (this.#chunked) return this.owner.write(pre + chunk.length.toString(16) + '\r\n' + chunk + '\r\n');
+    return this.owner.write(pre.length > 0 ? pre + chunk : chunk);
   }
 
   end(body?: string): this {
     if (this.writableEnded || this.destroyed) return this;
-    if (body !== undefined && body.length > 0) this.write(Buffer.from(body));
+    if (body !== undefined && body.length > 0) this.write(Buffer.from(body).toString('latin1'));
     this.writableEnded = true;
     const head = this.#head;
     this.#head = undefined;
@@ -157,5 +148,3 @@ export class FastResponse {
     if (f) f();
   }
 }
-
-type Latin1 = Buffer & { latin1Slice(start: number, end: number): string };

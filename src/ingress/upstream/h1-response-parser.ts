@@ -1,24 +1,36 @@
 // H1ResponseParser reads one HTTP/1.1 response at a time from a backend connection: the head (status,
-// headers as a flat [name, value, …] list with hop-by-hop fields dropped), then the body framed by
-// Content-Length, chunked encoding (decoded), or the connection's end. It calls back with slices of
-// the input: no copies, no per-chunk allocations beyond what framing needs.
+// headers as a flat [name, value, …] list, names as the backend wrote them, hop-by-hop fields dropped),
+// then the body framed by Content-Length, chunked encoding (decoded), or the connection's end. It works
+// on latin1 text (one char per byte: lossless for any bytes), which is what the client writes take, so
+// a read is turned into a string once and the body goes on as slices of it.
 
 export interface ResponseSink {
   onHead(status: number, headers: string[], keepAlive: boolean): void;
-  onBody(chunk: Buffer): void;
+  onBody(chunk: string): void;                 // latin1 text
   onEnd(keepAlive: boolean): void;
   onError(message: string): void;
 }
 
 const HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_CRLF = 4, TRAILERS = 5, UNTIL_CLOSE = 6, DONE = 7;
 const MAX_HEAD = 64 * 1024;
-const CRLFCRLF = Buffer.from('\r\n\r\n');
+const MAX_CHUNK_LINE = 4096;
+// hop-by-hop response fields and the framing ones, by lower-case name
+const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4;
+const SPECIAL = new Map<string, number>([
+  ['content-length', CONTENT_LENGTH], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
+  ['keep-alive', DROP], ['proxy-connection', DROP], ['upgrade', DROP], ['trailer', DROP],
+]);
+// SPECIAL_LENGTH[n] is set when some SPECIAL name has n characters: other names skip the look-up
+const SPECIAL_LENGTH = new Uint8Array(32);
+for (const k of SPECIAL.keys()) SPECIAL_LENGTH[k.length] = 1;
+
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
 export class H1ResponseParser {
   sink: ResponseSink | undefined;
   noBody = false;                 // set for HEAD requests: the head is the whole response
   #state: number = DONE;
-  #pending: Buffer | undefined;   // an incomplete head / chunk-size line
+  #pending: string | undefined;   // an incomplete head / chunk-size line
   #remaining = 0;
   #keepAlive = true;
 
@@ -36,50 +48,56 @@ export class H1ResponseParser {
   // waiting: a response is expected and not one byte of it has arrived.
   get waiting(): boolean { return this.#state === HEAD && this.#pending === undefined; }
 
-  // execute consumes b[0, len); it returns false when bytes arrived outside a response (the connection is
-  // unusable). The sink's chunks are views of b: valid only during the call.
+  // execute consumes b[0, len); false when bytes arrived outside a response or the response is malformed
+  // (the connection is unusable; the sink heard onError for the latter).
   execute(b: Buffer, len = b.length): boolean {
+    return this.text((b as Latin1Buffer).latin1Slice(0, len));
+  }
+
+  // text consumes t, latin1 text of the bytes read.
+  text(t: string): boolean {
     let p = 0;
+    let len = t.length;
     while (p < len) {
       switch (this.#state) {
         case HEAD: {
-          let buf = b.subarray(p, len);
-          if (this.#pending) { buf = Buffer.concat([this.#pending, buf]); this.#pending = undefined; }
-          const end = buf.indexOf(CRLFCRLF);
+          if (this.#pending !== undefined) { t = this.#pending + t.slice(p); this.#pending = undefined; p = 0; len = t.length; }
+          const end = t.indexOf('\r\n\r\n', p);
           if (end < 0) {
-            if (buf.length > MAX_HEAD) { this.#fail('response head too large'); return false; }
-            this.#pending = Buffer.from(buf);
+            if (len - p > MAX_HEAD) { this.#fail('response head too large'); return false; }
+            this.#pending = p === 0 ? t : t.slice(p);
             return true;
           }
-          if (!this.#head(buf.toString('latin1', 0, end))) return false;
-          b = buf;
-          len = buf.length;
+          if (!this.#head(t, p, end)) return false;
           p = end + 4;
           if ((this.#state as number) === DONE) this.#finish();
           break;
         }
         case FIXED: {
           const n = Math.min(this.#remaining, len - p);
-          this.sink?.onBody(p === 0 && n === b.length ? b : b.subarray(p, p + n));
+          this.sink?.onBody(p === 0 && n === len ? t : t.slice(p, p + n));
           p += n;
           this.#remaining -= n;
           if (this.#remaining === 0) this.#finish();
           break;
         }
         case UNTIL_CLOSE:
-          this.sink?.onBody(p === 0 && len === b.length ? b : b.subarray(p, len));
+          this.sink?.onBody(p === 0 ? t : t.slice(p));
           return true;
         case CHUNK_SIZE: case TRAILERS: {
-          let buf = b.subarray(p, len);
-          if (this.#pending) { buf = Buffer.concat([this.#pending, buf]); this.#pending = undefined; }
-          const nl = buf.indexOf(10);
-          if (nl < 0) { if (buf.length > 4096) { this.#fail('bad chunk'); return false; } this.#pending = Buffer.from(buf); return true; }
-          const line = buf.toString('latin1', 0, nl).trim();
-          b = buf;
-          len = buf.length;
+          if (this.#pending !== undefined) { t = this.#pending + t.slice(p); this.#pending = undefined; p = 0; len = t.length; }
+          const nl = t.indexOf('\n', p);
+          if (nl < 0) {
+            if (len - p > MAX_CHUNK_LINE) { this.#fail('bad chunk'); return false; }
+            this.#pending = p === 0 ? t : t.slice(p);
+            return true;
+          }
+          const line = t.slice(p, nl).trim();
           p = nl + 1;
           if (this.#state === TRAILERS) { if (line === '') this.#finish(); break; }
-          const size = parseInt(line, 16);
+          const semi = line.indexOf(';');
+          const hex = semi < 0 ? line : line.slice(0, semi).trim();
+          const size = /^[0-9a-fA-F]{1,15}$/.test(hex) ? parseInt(hex, 16) : NaN;
           if (!(size >= 0)) { this.#fail('bad chunk size'); return false; }
           if (size === 0) this.#state = TRAILERS;
           else { this.#remaining = size; this.#state = CHUNK_DATA; }
@@ -87,7 +105,7 @@ export class H1ResponseParser {
         }
         case CHUNK_DATA: {
           const n = Math.min(this.#remaining, len - p);
-          this.sink?.onBody(b.subarray(p, p + n));
+          this.sink?.onBody(t.slice(p, p + n));
           p += n;
           this.#remaining -= n;
           if (this.#remaining === 0) { this.#state = CHUNK_CRLF; this.#remaining = 2; }
@@ -114,41 +132,54 @@ export class H1ResponseParser {
     else if (this.#state !== DONE) this.#fail('backend closed the connection mid-response');
   }
 
-  #head(text: string): boolean {
-    const sp = text.indexOf(' ');
-    const status = Number(text.slice(sp + 1, sp + 4));
-    if (sp < 0 || !text.startsWith('HTTP/1.') || !(status >= 100)) { this.#fail('bad status line'); return false; }
+  // #head reads the head t[start, end) (without its final CRLFCRLF).
+  #head(t: string, start: number, end: number): boolean {
+    const sp = t.indexOf(' ', start);
+    const status = sp < 0 || sp > end ? NaN : Number(t.slice(sp + 1, sp + 4));
+    if (!t.startsWith('HTTP/1.', start) || !(status >= 100 && status <= 999)) { this.#fail('bad status line'); return false; }
     if (status < 200) { this.#state = HEAD; return true; }   // 1xx interim: wait for the final answer
     const headers: string[] = [];
     let length = -1;
     let chunked = false;
-    let keepAlive = text.charCodeAt(7) === 49;               // HTTP/1.1 keeps the connection by default
-    let i = text.indexOf('\r\n') + 2;
-    while (i > 1 && i < text.length) {
-      let e = text.indexOf('\r\n', i);
-      if (e < 0) e = text.length;
-      const colon = text.indexOf(':', i);
+    let keepAlive = t.charCodeAt(start + 7) === 49;         // HTTP/1.1 keeps the connection by default
+    let i = t.indexOf('\r\n', start) + 2;
+    while (i > 1 && i < end) {
+      let e = t.indexOf('\r\n', i);
+      if (e < 0 || e > end) e = end;
+      const colon = t.indexOf(':', i);
       if (colon > i && colon < e) {
-        const name = text.slice(i, colon).toLowerCase();
-        const value = text.slice(colon + 1, e).trim();
-        switch (name) {
-          case 'content-length': length = Number(value); headers.push(name, value); break;
-          case 'transfer-encoding': chunked = value.toLowerCase().includes('chunked'); break;
-          case 'connection': {
-            const v = value.toLowerCase();
+        let vs = colon + 1, ve = e;
+        while (vs < ve && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
+        while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
+        const name = t.slice(i, colon);
+        const kind = colon - i < 32 && SPECIAL_LENGTH[colon - i] === 1 ? SPECIAL.get(name.toLowerCase()) ?? 0 : 0;
+        switch (kind) {
+          case 0: headers.push(name, t.slice(vs, ve)); break;
+          case CONTENT_LENGTH: {
+            const value = t.slice(vs, ve);
+            if (!/^\d{1,15}$/.test(value) || (length >= 0 && Number(value) !== length)) { this.#fail('bad content-length'); return false; }
+            if (length < 0) headers.push(name, value);
+            length = Number(value);
+            break;
+          }
+          case TRANSFER_ENCODING: chunked = t.slice(vs, ve).toLowerCase().includes('chunked'); break;
+          case CONNECTION: {
+            const v = t.slice(vs, ve).toLowerCase();
             if (v.includes('close')) keepAlive = false; else if (v.includes('keep-alive')) keepAlive = true;
             break;
           }
-          case 'keep-alive': case 'proxy-connection': case 'upgrade': case 'trailer': break;
-          default: headers.push(name, value);
+          default: break;  // DROP
         }
       }
       i = e + 2;
     }
     this.#keepAlive = keepAlive;
     if (this.noBody || status === 204 || status === 304) this.#state = DONE;
-    else if (chunked) { this.#state = CHUNK_SIZE; }
-    else if (length >= 0) { this.#remaining = length; this.#state = length === 0 ? DONE : FIXED; }
+    else if (chunked) {
+      this.#state = CHUNK_SIZE;
+      // with both, Transfer-Encoding wins and Content-Length is not passed on (RFC 9112 §6.3)
+      if (length >= 0) for (let k = 0; k < headers.length; k += 2) if ((headers[k] as string).length === 14 && (headers[k] as string).toLowerCase() === 'content-length') { headers.splice(k, 2); break; }
+    } else if (length >= 0) { this.#remaining = length; this.#state = length === 0 ? DONE : FIXED; }
     else { this.#state = UNTIL_CLOSE; this.#keepAlive = false; }
     this.sink?.onHead(status, headers, this.#keepAlive);
     return true;
