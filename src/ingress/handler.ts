@@ -2,7 +2,7 @@
 // middlewares (the ssl-redirect middleware sends plain HTTP to HTTPS), pick upstream and endpoint, forward.
 // It reads `table` once per request, so a swap mid-request changes nothing for that request.
 import { STATUS_CODES } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { CONTINUE } from './contract.ts';
 import type { Middleware, RequestContext, RouteAnnotations } from './contract.ts';
@@ -12,7 +12,7 @@ import { ConnPool, FastExchange, fastProxyAvailable } from './upstream/fast-prox
 import type { ClientResponse } from './upstream/fast-proxy.ts';
 import type { FastResponse } from './downstream/fast-response.ts';
 import type { RequestHead } from './downstream/request-head.ts';
-import { clientAddress, hostOf, requestHead, requestId, upstreamHeaders } from './upstream/headers.ts';
+import { clientAddress, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaders } from './upstream/headers.ts';
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
 import type { Pools } from './upstream/pools.ts';
@@ -23,6 +23,9 @@ import { forwardUpgrade } from './upstream/websocket.ts';
 export interface Listener { scheme: 'http' | 'https'; port: number }
 
 const noop = () => {};
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
+// NO_FACTS stands for the request when the route's selection reads none of it (round robin, EWMA)
+const NO_FACTS: RequestFacts = Object.freeze({ method: '', scheme: '', host: '', path: '', query: '', headers: NO_HEADERS, clientIP: '' });
 
 export class IngressHandler {
   table: RouteTable;
@@ -79,7 +82,7 @@ export class IngressHandler {
       const method = req.method ?? 'GET';
       const fx = new FastExchange({
         res: res as unknown as ClientResponse, upstream, endpoint, config, method, pool: this.#conns, now: this.#now,
-        head: requestHead(method, upstreamPath, req.headers, fwd, ctx?.upstreamHeaders),
+        head: requestHead(method, upstreamPath, forwardLinesOf((req as IncomingMessage).rawHeaders, ctx?.upstreamHeaders), fwd, ctx?.upstreamHeaders),
       });
       fx.setCookie = picked.setCookie;
       if (ctx) {
@@ -113,24 +116,27 @@ export class IngressHandler {
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const rawHost = req.headers.host ?? '';
+    const rawHost = req.host;
     const host = hostOf(rawHost);
     const route = this.table.router.match(host, path, this.#match);
     if (!route) { sendError(res, 404); return true; }
     if ((l.scheme === 'http' ? route.httpChain : route.httpsChain).length > 0) return false;
-    const { upstream, config } = routeUpstream(route, req.headers);
+    // the headers object is made only for what reads it: a canary, affinity, upstream-hash-by
+    const { upstream, config } = routeUpstream(route, route.canary ? req.headers : NO_HEADERS);
     if (!upstream || upstream.endpoints.length === 0) { sendError(res, 503); return true; }
     if (upstream.protocol !== 'HTTP') return false;
-    const facts: RequestFacts = { method: req.method, scheme: l.scheme, host, path, query: q < 0 ? '' : url.slice(q), headers: req.headers, clientIP };
+    const facts: RequestFacts = config.affinity || config.upstreamHashBy
+      ? { method: req.method, scheme: l.scheme, host, path, query: q < 0 ? '' : url.slice(q), headers: req.headers, clientIP }
+      : NO_FACTS;
     const picked = this.#picked;
     if (config.affinity) pickEndpoint(upstream, config, facts, this.#now(), picked, cookiePath(route));
     else pickEndpoint(upstream, config, facts, this.#now(), picked);
     const endpoint = picked.endpoint;
     if (!endpoint) { sendError(res, 503); return true; }
-    const fwd = { clientIP, scheme: l.scheme, host: rawHost, port: l.port, requestId: requestId(req.headers) };
+    const fwd = { clientIP, scheme: l.scheme, host: rawHost, port: l.port, requestId: requestIdOf(req.requestId) };
     const fx = new FastExchange({
       res, upstream, endpoint, config, method: req.method, pool: this.#conns, now: this.#now,
-      head: requestHead(req.method, url, req.headers, fwd, undefined),
+      head: requestHead(req.method, url, req.forwardLines, fwd, undefined),
     });
     fx.setCookie = picked.setCookie;
     fx.start();

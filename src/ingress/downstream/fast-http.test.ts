@@ -135,6 +135,7 @@ const CASES: { desc: string; send: string[]; viaNode?: boolean }[] = [
   { desc: 'body until the backend closes', send: [req('/eof')] },
   { desc: 'backend keep-alive header dropped', send: [req('/404')] },
   { desc: 'duplicate and hop-by-hop headers', send: [req('/cl', 'X-A: 1\r\nx-a: 2\r\nCookie: a=1\r\nCookie: b=2\r\nUser-Agent: one\r\nUser-Agent: two\r\nTE: trailers\r\nKeep-Alive: 5\r\nX-Forwarded-For: 9.9.9.9\r\nConnection: keep-alive\r\nConstructor: c\r\n__proto__: p\r\nSet-Cookie: s1\r\nset-cookie: s2\r\nHost: second.example\r\n')] },
+  { desc: 'every header the proxy sets or drops, and odd spacing', send: [req('/cl', 'Proxy-Connection: x\r\nTrailer: t\r\nProxy-Authorization: p\r\nX-Forwarded-Proto: https\r\nX-FORWARDED-HOST: h\r\nx-forwarded-port: 1\r\nX-Real-IP: 1.2.3.4\r\nX-Original-URI: /u\r\nX-Scheme: https\r\nX-Sp:   v  \r\nX-NoSp:v\r\nAccept: a\r\n')] },
   { desc: 'odd request-target characters', send: [req('/cl/"{|}^`\\#f?q=[]&r=%20')] },
   { desc: 'HEAD of a chunked response', send: [req('/chunked', '', 'HEAD')] },
   { desc: 'DELETE and OPTIONS, empty values, Content-Length: 0', send: [req('/cl', 'X-Empty:\r\nX-Tab:\tv\t\r\n', 'DELETE') + req('/cl', 'Content-Length: 0\r\n', 'OPTIONS')] },

@@ -4,16 +4,14 @@
 // no body (Content-Length absent or 0, no Transfer-Encoding), no Upgrade/Expect, Connection only
 // "keep-alive" or "close". Anything else returns undefined and the connection goes to node:http, which
 // answers exactly as it always did (400 for a malformed head, 431 for an oversized one, bodies,
-// upgrades). headers is built as node's IncomingMessage builds it (lower-case names; duplicates joined
-// with ", ", cookies with "; ", set-cookie as an array, the single-valued ones keep the first).
+// upgrades).
+//
+// One pass validates the lines and picks out what every request needs: Host, X-Request-ID, and the
+// header lines forwarded upstream as they came (forwardLines). The names are matched without making
+// strings of them. `headers`, the object node's IncomingMessage would build (lower-case names;
+// duplicates joined with ", ", cookies with "; ", set-cookie as an array, the single-valued ones keep
+// the first), is built only when something asks for it (canary, affinity, hashing).
 import type { IncomingHttpHeaders } from 'node:http';
-
-export interface RequestHead {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  keepAlive: boolean;
-}
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 const MAX_HEADERS = 100;
@@ -31,6 +29,58 @@ const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 for (let c = 65; c <= 90; c++) TCHAR[c] = 2;
 
+// The names the pass acts on. SKIP: not forwarded (hop-by-hop, or set by the proxy: headers.ts's
+// SKIP_REQUEST, which handler/headers keep in step with); the others decide the fast path or are read.
+const SKIP = 1, HOST = 2, REQUEST_ID = 3, CONTENT_LENGTH = 4, CONNECTION = 5, REFUSE = 6;
+const NAMES: [string, number][] = [
+  ['host', HOST], ['x-request-id', REQUEST_ID], ['content-length', CONTENT_LENGTH], ['connection', CONNECTION],
+  ['transfer-encoding', REFUSE], ['upgrade', REFUSE], ['expect', REFUSE], ['http2-settings', REFUSE],
+  ...['keep-alive', 'proxy-connection', 'te', 'trailer', 'proxy-authorization', 'x-forwarded-for', 'x-forwarded-proto',
+    'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'x-original-uri', 'x-scheme'].map((n) => [n, SKIP] as [string, number]),
+];
+// BY_HASH: nameHash of each name → [name, kind] (the names' hashes differ; a match is then verified)
+const BY_HASH = new Map<number, [string, number]>();
+for (const [n, k] of NAMES) BY_HASH.set(nameHash(n, 0, n.length), [n, k]);
+if (BY_HASH.size !== NAMES.length) throw new Error("request-head: two names share a hash");
+
+function nameHash(s: string, from: number, to: number): number {
+  let h = 0;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (s.charCodeAt(i) | 0x20)) | 0;
+  return h;
+}
+
+// kindOf is the kind of the name text[from, to) (case-insensitive), given its hash; 0 for other names.
+function kindOf(text: string, from: number, to: number, hash: number): number {
+  const e = BY_HASH.get(hash);
+  if (e === undefined || e[0].length !== to - from) return 0;
+  const n = e[0];
+  for (let k = 0; k < n.length; k++) if ((text.charCodeAt(from + k) | 0x20) !== n.charCodeAt(k)) return 0;
+  return e[1];
+}
+
+export class RequestHead {
+  readonly method: string;
+  readonly url: string;
+  readonly keepAlive: boolean;
+  readonly host: string;                      // the first Host value
+  readonly requestId: string | undefined;     // the first X-Request-ID value
+  readonly forwardLines: string;              // "Name: value\r\n" lines to pass upstream, as received
+  readonly #text: string;
+  readonly #start: number;                    // where the header lines begin in #text
+  readonly #len: number;
+  #headers: IncomingHttpHeaders | undefined = undefined;
+
+  constructor(o: { method: string; url: string; keepAlive: boolean; host: string; requestId: string | undefined; forwardLines: string }, text: string, start: number, len: number) {
+    this.method = o.method; this.url = o.url; this.keepAlive = o.keepAlive; this.host = o.host;
+    this.requestId = o.requestId; this.forwardLines = o.forwardLines;
+    this.#text = text; this.#start = start; this.#len = len;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.#headers ??= buildHeaders(this.#text, this.#start, this.#len);
+  }
+}
+
 // parseRequestHead parses text[0, len), the head without its final CRLFCRLF (latin1-decoded; text may
 // go on with that CRLFCRLF and more).
 export function parseRequestHead(text: string, len = text.length): RequestHead | undefined {
@@ -42,46 +92,81 @@ export function parseRequestHead(text: string, len = text.length): RequestHead |
   if (sp2 < 0 || sp2 + 9 > len || text.charCodeAt(sp1 + 1) !== 47) return undefined;   // '/'
   for (let i = sp1 + 2; i < sp2; i++) { const c = text.charCodeAt(i); if (c < 0x21 || c > 0x7e) return undefined; }
   if (!text.startsWith(' HTTP/1.1', sp2) || (len !== sp2 + 9 && !text.startsWith('\r\n', sp2 + 9))) return undefined;
-  const headers: IncomingHttpHeaders = {};
   let keepAlive = true;
+  let host: string | undefined;
+  let requestId: string | undefined;
+  let contentLength = false;
+  let forward = '';
+  let run = -1;                 // start of the current run of lines forwarded as they are
   let count = 0;
-  let i = sp2 + 11;
+  const start = sp2 + 11;
+  let i = start;
   while (i < len) {
     let e = text.indexOf('\r\n', i);
     if (e < 0 || e > len) e = len;
     if (++count > MAX_HEADERS) return undefined;
-    let name = '';
-    let lower = false;
+    let hash = 0;
     let p = i;
     for (; p < e; p++) {
       const c = text.charCodeAt(p);
       if (c === 58) break;   // ':'
-      const t = c < 128 ? TCHAR[c] : 0;
-      if (!t) return undefined;
-      if (t === 2) lower = true;
+      if (c >= 128 || TCHAR[c] === 0) return undefined;
+      hash = (Math.imul(hash, 31) + (c | 0x20)) | 0;
     }
     if (p === i || p === e) return undefined;
-    name = lower ? text.slice(i, p).toLowerCase() : text.slice(i, p);
     let vs = p + 1, ve = e;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
     for (let k = vs; k < ve; k++) { const c = text.charCodeAt(k); if ((c < 0x20 && c !== 9) || c > 0x7e) return undefined; }
-    const value = text.slice(vs, ve);
-    switch (name) {
-      case 'content-length': if (value !== '0' || headers['content-length'] !== undefined) return undefined; break;
-      case 'transfer-encoding': case 'upgrade': case 'expect': case 'http2-settings': return undefined;
-      case 'connection': {
-        const v = value.toLowerCase();
+    const kind = kindOf(text, i, p, hash);
+    switch (kind) {
+      case 0: break;
+      case HOST: if (host === undefined) host = text.slice(vs, ve); break;
+      case REQUEST_ID: if (requestId === undefined) requestId = text.slice(vs, ve); break;
+      case CONTENT_LENGTH:
+        if (contentLength || ve - vs !== 1 || text.charCodeAt(vs) !== 48) return undefined;   // only one "0"
+        contentLength = true;
+        break;
+      case CONNECTION: {
+        const v = text.slice(vs, ve).toLowerCase();
         if (v === 'close') keepAlive = false;
         else if (v !== 'keep-alive') return undefined;
         break;
       }
+      case REFUSE: return undefined;
+      default: break;  // SKIP
     }
-    addHeader(headers, name, value);
+    // forwarded: every line but Host and the skipped ones, as "Name: value" (a run of lines already in
+    // that form is one slice of the text)
+    const forwarded = kind === 0 || kind === CONTENT_LENGTH;
+    const canonical = vs === p + 2 && text.charCodeAt(p + 1) === 32 && ve === e;
+    if (forwarded && canonical) { if (run < 0) run = i; }
+    else {
+      if (run >= 0) { forward += text.slice(run, i); run = -1; }
+      if (forwarded) forward += text.slice(i, p) + ': ' + text.slice(vs, ve) + '\r\n';
+    }
     i = e + 2;
   }
-  if (headers.host === undefined) return undefined;   // node answers 400 (requireHostHeader)
-  return { method, url: text.slice(sp1 + 1, sp2), headers, keepAlive };
+  if (run >= 0) forward += text.slice(run, len) + '\r\n';
+  if (host === undefined) return undefined;   // node answers 400 (requireHostHeader)
+  return new RequestHead({ method, url: text.slice(sp1 + 1, sp2), keepAlive, host, requestId, forwardLines: forward }, text, start, len);
+}
+
+// buildHeaders makes node's IncomingMessage.headers of the (validated) header lines text[start, len).
+function buildHeaders(text: string, start: number, len: number): IncomingHttpHeaders {
+  const h: IncomingHttpHeaders = {};
+  let i = start;
+  while (i < len) {
+    let e = text.indexOf('\r\n', i);
+    if (e < 0 || e > len) e = len;
+    const p = text.indexOf(':', i);
+    let vs = p + 1, ve = e;
+    while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
+    while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
+    addHeader(h, text.slice(i, p).toLowerCase(), text.slice(vs, ve));
+    i = e + 2;
+  }
+  return h;
 }
 
 // addHeader merges as node's _addHeaderLine; the first occurrence of a name needs no table look-up

@@ -53,8 +53,9 @@ export function responseHeaders(h: IncomingHttpHeaders, extra: Record<string, st
 // requestId keeps a client's X-Request-ID or makes a new one (32 hex digits, as nginx's $request_id).
 const pool = Buffer.allocUnsafe(16 * 256);
 let poolPos = pool.length;
-export function requestId(h: IncomingHttpHeaders): string {
-  const given = h['x-request-id'];
+export function requestId(h: IncomingHttpHeaders): string { return requestIdOf(h['x-request-id']); }
+
+export function requestIdOf(given: string | string[] | undefined): string {
   if (typeof given === 'string' && given.length > 0 && given.length <= 200) return given;
   if (poolPos >= pool.length) { randomBytes(pool.length).copy(pool); poolPos = 0; }
   const s = pool.toString('hex', poolPos, poolPos + 16);
@@ -84,19 +85,27 @@ export function clientAddress(a: string | undefined): string {
 }
 
 // requestHead serializes the upstream request head in one string (the fast HTTP/1.1 path): the
-// client's headers minus hop-by-hop, then the forwarding set, then the middlewares' additions.
-export function requestHead(method: string, path: string, h: IncomingHttpHeaders, f: Forwarded, extra: Record<string, string> | undefined): string {
-  let s = method + ' ' + path + ' HTTP/1.1\r\nhost: ' + f.host + '\r\n';
-  for (const k in h) {
-    if (k === 'host' || SKIP_REQUEST.has(k) || (extra !== undefined && k in extra)) continue;
-    const v = h[k];
-    if (v === undefined) continue;
-    if (typeof v === 'string') s += k + ': ' + v + '\r\n';
-    else for (let i = 0; i < v.length; i++) s += k + ': ' + v[i] + '\r\n';
-  }
-  s += 'x-request-id: ' + f.requestId + '\r\nx-real-ip: ' + f.clientIP + '\r\nx-forwarded-for: ' + f.clientIP +
+// client's header lines as they came minus hop-by-hop ones (forwardLines, see forwardLinesOf), then the
+// forwarding set, then the middlewares' additions.
+export function requestHead(method: string, path: string, forwardLines: string, f: Forwarded, extra: Record<string, string> | undefined): string {
+  let s = method + ' ' + path + ' HTTP/1.1\r\nhost: ' + f.host + '\r\n' + forwardLines +
+    'x-request-id: ' + f.requestId + '\r\nx-real-ip: ' + f.clientIP + '\r\nx-forwarded-for: ' + f.clientIP +
     '\r\nx-forwarded-host: ' + f.host + '\r\nx-forwarded-port: ' + f.port + '\r\nx-forwarded-proto: ' + f.scheme +
     '\r\nx-scheme: ' + f.scheme + '\r\n';
   if (extra) for (const k in extra) s += k + ': ' + extra[k] + '\r\n';
   return s + '\r\n';
+}
+
+// forwardLinesOf is node:http's side of request-head.ts's forwardLines: the raw header list as
+// "Name: value\r\n" lines, names as the client wrote them, without Host, the SKIP_REQUEST ones and the
+// names the middlewares set (extra, lower-case).
+export function forwardLinesOf(raw: string[], extra: Record<string, string> | undefined): string {
+  let s = '';
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const k = name.toLowerCase();
+    if (k === 'host' || SKIP_REQUEST.has(k) || (extra !== undefined && k in extra)) continue;
+    s += name + ': ' + raw[i + 1] + '\r\n';
+  }
+  return s;
 }
