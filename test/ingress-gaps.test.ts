@@ -1,7 +1,7 @@
 // Behaviours closed after the first ingress version, over real sockets: ssl-redirect as a middleware
 // (ACME exempt, after the allowlist, WebSocket upgrades redirected too), chains that skip the
 // RequestContext, proxy-body-size on chunked bodies, the affinity cookie's Path, a custom-headers
-// ConfigMap edited live, status cleared when the class changes, proxy-send-timeout.
+// ConfigMap edited live, status cleared when the class changes, proxy-send-timeout, proxy-read-timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
@@ -129,6 +129,32 @@ test('proxy-send-timeout: a backend that reads no body gets 504 after the timeou
   assert.equal(r.status, 504);
   const took = Date.now() - started;
   assert.ok(took >= 900 && took < 30_000, `answered after ${took} ms`);
+});
+
+test('proxy-read-timeout: a backend that never answers gets 504 after the timeout, on the fast path and with a body', { timeout: 60_000 }, async (t) => {
+  const env = await startEnv(t);
+  // The backend reads requests and never answers.
+  const ip = randomLoopback();
+  const held = new Set<Socket>();
+  const mute = createNetServer((s) => { held.add(s); s.on('error', () => {}); s.resume(); });
+  await new Promise<void>((r) => mute.listen(0, ip, r));
+  t.after(() => new Promise<void>((r) => { for (const s of held) s.destroy(); mute.close(() => r()); }));
+  await service(env.source, 'mute', [{ ip, port: (mute.address() as AddressInfo).port }]);
+  await env.source.create(INF.ingresses, ingress('mute', [{ host: 'mute.example', paths: [{ service: 'mute' }] }], {
+    annotations: { [`${A}proxy-read-timeout`]: '1' },
+  }));
+  await eventually(async () => {
+    const table = await tableNow(env);
+    assert.ok(table.router.match('mute.example', '/', { exec: null }));
+  });
+  for (const [method, body] of [['GET', undefined], ['POST', 'a body']] as const) {
+    const started = Date.now();
+    const r = await get(env.httpPort, 'mute.example', '/', body ? { 'content-type': 'text/plain' } : {}, method, body);
+    const took = Date.now() - started;
+    assert.equal(r.status, 504, `${method}: ${r.status}`);
+    assert.ok(took >= 950 && took < 5_000, `${method} answered after ${took} ms`);
+  }
+  assert.ok(held.size >= 2, 'both requests reached the backend');
 });
 
 // tableNow returns the table being served: it forces a sync (an unrelated ConfigMap write) and
