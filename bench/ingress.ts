@@ -195,13 +195,16 @@ async function main(): Promise<void> {
     const rate = Number(process.env['RATE'] ?? 0) || Math.round((Number.isNaN(ngx) ? 20_000 : ngx) / 2);
     const lats = new Map<string, { p50: number[]; p99: number[]; rps: number[] }>();
     for (let pass = 1; pass <= passes; pass++) {
+      const line: string[] = [];
       for (const t of targets) {
         await new Promise((r) => setTimeout(r, 300));
         const l = lat(t, rate, Math.min(secs, 5), dir);
         const e = lats.get(t.name) ?? { p50: [], p99: [], rps: [] };
         e.p50.push(l.p50); e.p99.push(l.p99); e.rps.push(l.rps);
         lats.set(t.name, e);
+        line.push(`${t.name}=${l.p99.toFixed(2)}`);
       }
+      console.log(`latency pass ${pass}/${passes} at ${rate} req/s, p99 ms: ${line.join(' ')}`);
     }
     const paced = [...lats.values()].flatMap((e) => e.rps);
     console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} (proxies on cpu0; origin + load on cpu1); latency at ${rate} req/s asked (half nginx's 1-rule median), ${median(paced).toFixed(0)} req/s carried (median)`);
