@@ -1,15 +1,17 @@
 // Behaviours closed after the first ingress version, over real sockets: ssl-redirect as a middleware
 // (ACME exempt, after the allowlist, WebSocket upgrades redirected too), chains that skip the
 // RequestContext, proxy-body-size on chunked bodies, the affinity cookie's Path, a custom-headers
-// ConfigMap edited live, status cleared when the class changes, proxy-send-timeout, proxy-read-timeout.
+// ConfigMap edited live, status cleared when the class changes, proxy-send-timeout, proxy-read-timeout, proxy-connect-timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { INF, eventually, get, httpsGet, ingress, randomLoopback, service, startBackend, startEnv, upsert } from './ingress-fixture.ts';
 import type { KubeObject } from '../src/api/types.ts';
+import { nftablesProblem } from '../src/proxy/backends/nftables/preflight.ts';
 
 const A = 'nginx.ingress.kubernetes.io/';
 
@@ -155,6 +157,48 @@ test('proxy-read-timeout: a backend that never answers gets 504 after the timeou
     assert.ok(took >= 950 && took < 5_000, `${method} answered after ${took} ms`);
   }
   assert.ok(held.size >= 2, 'both requests reached the backend');
+});
+
+// A connect that never completes needs SYNs dropped: an nft rule on the output hook for one loopback
+// address (root with nft, as the nftables proxy tests).
+const nftProblem = nftablesProblem();
+
+test('proxy-connect-timeout: an endpoint whose SYNs are dropped times out, the next endpoint answers; alone it is 504', { skip: nftProblem ?? false, timeout: 60_000 }, async (t) => {
+  const env = await startEnv(t);
+  const good = await startBackend(t, 'good');
+  const dark = randomLoopback();
+  const table = `portico_test_ct_${process.pid}`;
+  const nft = (script: string) => { const r = spawnSync('nft', ['-f', '-'], { input: script, encoding: 'utf8', timeout: 10_000 }); assert.equal(r.status, 0, r.stderr); };
+  nft(`table ip ${table} {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ip daddr ${dark} tcp dport ${good.port} drop\n }\n}\n`);
+  t.after(() => { spawnSync('nft', ['delete', 'table', 'ip', table], { timeout: 10_000 }); });
+  await service(env.source, 'half', [{ ip: dark, port: good.port }, { ip: good.ip, port: good.port }]);
+  await service(env.source, 'dark', [{ ip: dark, port: good.port }]);
+  const annotations = { [`${A}proxy-connect-timeout`]: '1' };
+  await env.source.create(INF.ingresses, ingress('half', [{ host: 'half.example', paths: [{ service: 'half' }] }], { annotations }));
+  await env.source.create(INF.ingresses, ingress('dark', [{ host: 'dark.example', paths: [{ service: 'dark' }] }], { annotations }));
+  await eventually(async () => {
+    const table = await tableNow(env);
+    assert.ok(table.router.match('half.example', '/', { exec: null }) && table.router.match('dark.example', '/', { exec: null }));
+  });
+  // Round robin sends one of the first two requests to the dark endpoint: that one waits out the
+  // connect timeout and is answered by the next endpoint.
+  const took: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const started = Date.now();
+    const r = await get(env.httpPort, 'half.example', '/');
+    took.push(Date.now() - started);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-backend'], 'good');
+  }
+  const slow = Math.max(...took);
+  assert.ok(slow >= 950 && slow < 5_000, `the retried request took ${took.join(', ')} ms`);
+  for (const [method, body] of [['GET', undefined], ['POST', 'a body']] as const) {
+    const started = Date.now();
+    const r = await get(env.httpPort, 'dark.example', '/', body ? { 'content-type': 'text/plain' } : {}, method, body);
+    const ms = Date.now() - started;
+    assert.equal(r.status, 504, `${method}: ${r.status}`);
+    assert.ok(ms >= 950 && ms < 5_000, `${method} answered after ${ms} ms`);
+  }
 });
 
 // tableNow returns the table being served: it forces a sync (an unrelated ConfigMap write) and
