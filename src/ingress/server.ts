@@ -43,6 +43,7 @@ export class IngressServer {
   readonly #sockets = new Set<Socket>();
   readonly #fast: FastHttp | undefined;
   #httpL: Listener = { scheme: 'http', port: 0 };
+  #stopping = false;
   #httpsL: Listener = { scheme: 'https', port: 0 };
 
   constructor(o: IngressServerOptions) {
@@ -50,7 +51,10 @@ export class IngressServer {
     this.#default = createSecureContext(o.defaultCertificate);
     const h = o.handler;
     this.#http = createHttpServer({ keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 });
-    this.#http.on('request', (req: IncomingMessage, res: ServerResponse) => h.handle(req, res, this.#httpL));
+    this.#http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (this.#stopping) res.shouldKeepAlive = false;
+      h.handle(req, res, this.#httpL);
+    });
     this.#http.on('upgrade', (req: IncomingMessage, s: Socket, head: Buffer) => h.upgrade(req, s, head, this.#httpL));
     const fast = o.fastPath ?? process.env['PORTICO_INGRESS_FAST_PATH'] !== '0';
     this.#fast = fast ? FastHttp.install(this.#http, h, KEEP_ALIVE_MS) : undefined;
@@ -85,6 +89,15 @@ export class IngressServer {
 
   // close stops accepting, lets in-flight requests finish for up to graceMs, then drops the rest.
   async close(graceMs = 2_000): Promise<void> {
+    // Responses still to come close their connection (Connection: close), so close() need not wait out
+    // the grace for keep-alive clients; node:http alone keeps them open until its keep-alive timeout.
+    this.#stopping = true;
+    // A connection that never sent a byte is dropped now (node's closeIdleConnections leaves it).
+    for (const s of this.#sockets) {
+      const r = (s as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (r && !r.headersSent) r.shouldKeepAlive = false;
+      else if (!r && s.bytesRead === 0) s.destroy();
+    }
     const closed = Promise.all([closeServer(this.#http), closeServer(this.#tcp), closeServer(this.#tls), this.#fast?.drained()]);
     this.#http.closeIdleConnections();
     this.#fast?.closeIdle();

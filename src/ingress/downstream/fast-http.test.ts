@@ -73,7 +73,7 @@ async function startOrigin(): Promise<Origin> {
   return { port: (server.address() as AddressInfo).port, got, server, closed };
 }
 
-async function startIngress(originPort: number, fastPath: boolean, dir: string): Promise<{ port: number; close(): Promise<void> }> {
+async function startIngress(originPort: number, fastPath: boolean, dir: string): Promise<{ port: number; close(graceMs?: number): Promise<void> }> {
   const svc = (name: string) => ({ metadata: { name, namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
   const slices = (_ns: string, name: string) => name === 'none' ? [] : [{
     metadata: { name: `${name}-1`, namespace: 'default' }, addressType: 'IPv4',
@@ -97,7 +97,7 @@ async function startIngress(originPort: number, fastPath: boolean, dir: string):
     handler, http: { host: '127.0.0.1', port: 0 }, https: { host: '127.0.0.1', port: 0 }, defaultCertificate: defaultCertificate(dir), fastPath,
   });
   const { httpPort } = await server.listen();
-  return { port: httpPort, close: async () => { await server.close(100); handler.close(); } };
+  return { port: httpPort, close: async (graceMs = 100) => { await server.close(graceMs); handler.close(); } };
 }
 
 // exchange writes the chunks (50 ms apart) and returns what came back once the connection was quiet
@@ -210,5 +210,27 @@ for (const fastPath of [true, false]) {
     const r = await exchange(srv.port, [req('/cl') + req('/cl')]);
     assert.equal((r.text.match(/HTTP\/1\.1 200 OK/g) ?? []).length, 2);
     assert.match(r.text, /Connection: keep-alive\r\nKeep-Alive: timeout=75\r\n\r\nhello/);
+  });
+}
+
+for (const fastPath of [true, false]) {
+  test(`${fastPath ? 'fast path' : 'node:http'}: closing the server lets a request in flight finish with Connection: close, without waiting out the grace`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-fast-'));
+    const origin = await startOrigin();
+    const srv = await startIngress(origin.port, fastPath, dir);
+    t.after(() => { origin.server.close(); rmSync(dir, { recursive: true, force: true }); });
+    const idle = await new Promise<Socket>((r) => { const s = connect(srv.port, '127.0.0.1', () => r(s)); s.on('error', () => {}); });
+    const idleClosed = new Promise<void>((r) => idle.on('close', () => r()));
+    const pending = exchange(srv.port, [req('/slow')], 1_000);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await srv.close(10_000);
+    const took = Date.now() - started;
+    const r = await pending;
+    await idleClosed;
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(r.text, /\r\nConnection: close\r\n/);
+    assert.ok(r.closed, 'the connection closes after its response');
+    assert.ok(took < 3_000, `close took ${took} ms`);
   });
 }

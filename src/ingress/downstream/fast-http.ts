@@ -42,6 +42,7 @@ export class FastHttp {
   readonly keepAliveMs: number;
   readonly conns = new Set<FastConnection>();
   listener: Listener = { scheme: 'http', port: 0 };
+  stopping = false;
   readonly #srv: HttpServer;
   #accept: ServerHandle['onconnection'] | undefined = undefined;   // net's own, for hand-offs
   #handing: { h: TcpHandle; rest: string | undefined } | undefined = undefined;
@@ -112,8 +113,12 @@ export class FastHttp {
     if (this.conns.size === 0) for (const f of this.#idleWaiters.splice(0)) f();
   }
 
-  // closeIdle drops the connections with no request in flight (server shutdown); closeAll drops them all.
-  closeIdle(): void { for (const c of [...this.conns]) if (!c.res) c.destroy(); }
+  // closeIdle drops the connections with no request in flight (server shutdown); the others close after
+  // their response (Connection: close), as node:http's do. closeAll drops them all.
+  closeIdle(): void {
+    this.stopping = true;
+    for (const c of [...this.conns]) if (!c.res) c.destroy();
+  }
   closeAll(): void { for (const c of [...this.conns]) c.destroy(); }
 
   // drained resolves once no fast-path connection is left.
@@ -158,6 +163,8 @@ class FastConnection implements ResponseOwner {
   closed = false;
   reading = true;
   closeWhenWritten = false;
+
+  get stopping(): boolean { return this.fast.stopping; }
 
   constructor(fast: FastHttp, h: TcpHandle) {
     this.fast = fast;

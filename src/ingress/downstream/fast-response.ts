@@ -10,6 +10,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 // serve the next request.
 export interface ResponseOwner {
   readonly keepAliveLine: string;            // "Keep-Alive: timeout=75\r\n"
+  readonly stopping: boolean;                // the server is closing: this response is the connection's last
   readonly closing: boolean;                 // the client half-closed (or the connection ends): nothing more is sent
   // write sends latin1 text; false when the kernel did not take it all and the response's drained() follows.
   write(s: string): boolean;
@@ -95,7 +96,7 @@ export class FastResponse {
     this.#hasBody = !this.isHead && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
     if (!(f & DATE)) h += 'Date: ' + utcDate() + '\r\n';
     if (f & CONN) { if (f & CONN_CLOSE) this.last = true; }
-    else if (this.keepAlive) { h += 'Connection: keep-alive\r\n'; if (!(f & KA_HEADER)) h += this.owner.keepAliveLine; }
+    else if (this.keepAlive && !this.owner.stopping) { h += 'Connection: keep-alive\r\n'; if (!(f & KA_HEADER)) h += this.owner.keepAliveLine; }
     else { this.last = true; h += 'Connection: close\r\n'; }
     if (!(f & (CONTLEN | TE)) && this.#hasBody) { h += 'Transfer-Encoding: chunked\r\n'; this.#chunked = true; }
     this.#head = h + '\r\n';
