@@ -19,6 +19,7 @@ export interface ResponseOwner {
 }
 
 
+// CONTLEN and DATE are H1ResponseParser's HAS_LENGTH and HAS_DATE
 const CONTLEN = 1, TE = 2, DATE = 4, CONN = 8, CONN_CLOSE = 16, KA_HEADER = 32;
 const RE_CONN_CLOSE = /(?:^|\W)close(?:$|\W)/i;
 
@@ -70,10 +71,9 @@ export class FastResponse {
   }
 
   writeHead(status: number, headers: string[] | OutgoingHttpHeaders): this {
-    let h = 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n';
+    let h = '';
     let f = 0;
     if (Array.isArray(headers)) {
-      // The list comes from H1ResponseParser (plus FastExchange's additions): names as the backend wrote them.
       for (let i = 0; i + 1 < headers.length; i += 2) {
         const k = headers[i] as string, v = headers[i + 1] as string;
         h += k + ': ' + v + '\r\n';
@@ -93,6 +93,13 @@ export class FastResponse {
         }
       }
     }
+    return this.writeLines(status, h, f);
+  }
+
+  // writeLines writes the head from "Name: value\r\n" lines (H1ResponseParser's, which drops the
+  // connection-level fields) and their flags (HAS_LENGTH = CONTLEN, HAS_DATE = DATE).
+  writeLines(status: number, lines: string, f: number): this {
+    let h = 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n' + lines;
     this.#hasBody = !this.isHead && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
     if (!(f & DATE)) h += 'Date: ' + utcDate() + '\r\n';
     if (f & CONN) { if (f & CONN_CLOSE) this.last = true; }

@@ -14,7 +14,7 @@ import { connectTcp, lastRead, rawTcpAvailable, UV_EOF } from '../../lib/raw-tcp
 import type { ConnectRequest, TcpHandle } from '../../lib/raw-tcp.ts';
 import { rawWriteAvailable, writeRawString } from '../../lib/raw-write.ts';
 import { pickNext, recordLatency } from './balancer.ts';
-import { H1ResponseParser } from './h1-response-parser.ts';
+import { H1ResponseParser, HAS_DATE, HAS_LENGTH } from './h1-response-parser.ts';
 import type { ResponseSink } from './h1-response-parser.ts';
 import { sendError } from './http-proxy.ts';
 import type { Endpoint, Upstream } from './upstream.ts';
@@ -28,6 +28,8 @@ export interface ClientResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   writeHead(status: number, headers: string[] | OutgoingHttpHeaders): unknown;
+  // writeLines (FastResponse) takes the head as H1ResponseParser passes it on: lines and flags
+  writeLines?(status: number, lines: string, flags: number): unknown;
   write(chunk: string, encoding: 'latin1'): boolean;
   end(body?: string): unknown;
   destroy(): unknown;
@@ -252,16 +254,17 @@ export class FastExchange implements ResponseSink {
     c.write(this.head);
   }
 
-  onHead(status: number, headers: string[], _keepAlive: boolean): void {
+  onHead(status: number, lines: string, flags: number, _keepAlive: boolean): void {
     const now = this.now();
     recordLatency(this.endpoint, now - this.started, now);
     const res = this.res;
     if (res.destroyed) return;
     const extra = this.extraResponse;
-    if (extra) for (const k in extra) headers.push(k.toLowerCase(), extra[k] as string);
-    if (this.setCookie) headers.push('set-cookie', this.setCookie);
+    if (extra) for (const k in extra) lines += k.toLowerCase() + ': ' + extra[k] + '\r\n';
+    if (this.setCookie) lines += 'set-cookie: ' + this.setCookie + '\r\n';
     this.headSent = true;
-    res.writeHead(status, headers);
+    if (res.writeLines) res.writeLines(status, lines, extra ? flags | linesFlags(extra) : flags);
+    else res.writeHead(status, headerList(lines));
   }
 
   onBody(chunk: string): void {
@@ -332,4 +335,27 @@ export class FastExchange implements ResponseSink {
 function onClientClose(this: ClientResponse & { [X]?: FastExchange }): void {
   const x = this[X];
   if (x && !x.finished) x.abort();
+}
+
+// headerList turns "Name: value\r\n" lines into the flat [name, value, …] list ServerResponse.writeHead takes.
+function headerList(lines: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const e = lines.indexOf('\r\n', i);
+    const c = lines.indexOf(': ', i);
+    out.push(lines.slice(i, c), lines.slice(c + 2, e));
+    i = e + 2;
+  }
+  return out;
+}
+
+// linesFlags: the flags the middlewares' response headers add (a Date or Content-Length of theirs).
+function linesFlags(extra: Record<string, string>): number {
+  let f = 0;
+  for (const k in extra) {
+    const l = k.toLowerCase();
+    if (l === 'date') f |= HAS_DATE; else if (l === 'content-length') f |= HAS_LENGTH;
+  }
+  return f;
 }

@@ -1,11 +1,15 @@
 // H1ResponseParser reads one HTTP/1.1 response at a time from a backend connection: the head (status,
-// headers as a flat [name, value, …] list, names as the backend wrote them, hop-by-hop fields dropped),
+// and the header lines to pass on as "Name: value\r\n" text, names as the backend wrote them,
+// hop-by-hop fields dropped, with flags for the ones the client side must know of),
 // then the body framed by Content-Length, chunked encoding (decoded), or the connection's end. It works
 // on latin1 text (one char per byte: lossless for any bytes), which is what the client writes take, so
 // a read is turned into a string once and the body goes on as slices of it.
 
+// Flags of the header lines passed to onHead.
+export const HAS_LENGTH = 1, HAS_DATE = 4;
+
 export interface ResponseSink {
-  onHead(status: number, headers: string[], keepAlive: boolean): void;
+  onHead(status: number, lines: string, flags: number, keepAlive: boolean): void;
   onBody(chunk: string): void;                 // latin1 text
   onEnd(keepAlive: boolean): void;
   onError(message: string): void;
@@ -15,9 +19,9 @@ const HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_CRLF = 4, TRAIL
 const MAX_HEAD = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
 // hop-by-hop response fields and the framing ones, by lower-case name
-const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4;
+const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4, DATE = 5;
 const SPECIAL = new Map<string, number>([
-  ['content-length', CONTENT_LENGTH], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
+  ['content-length', CONTENT_LENGTH], ['date', DATE], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
   ['keep-alive', DROP], ['proxy-connection', DROP], ['upgrade', DROP], ['trailer', DROP],
 ]);
 // SPECIAL_LENGTH[n] is set when some SPECIAL name has n characters: other names skip the look-up
@@ -138,7 +142,9 @@ export class H1ResponseParser {
     const status = sp < 0 || sp > end ? NaN : Number(t.slice(sp + 1, sp + 4));
     if (!t.startsWith('HTTP/1.', start) || !(status >= 100 && status <= 999)) { this.#fail('bad status line'); return false; }
     if (status < 200) { this.#state = HEAD; return true; }   // 1xx interim: wait for the final answer
-    const headers: string[] = [];
+    let lines = '';
+    let run = -1;                 // start of the current run of lines passed on as they are
+    let flags = 0;
     let length = -1;
     let chunked = false;
     let keepAlive = t.charCodeAt(start + 7) === 49;         // HTTP/1.1 keeps the connection by default
@@ -147,19 +153,23 @@ export class H1ResponseParser {
       let e = t.indexOf('\r\n', i);
       if (e < 0 || e > end) e = end;
       const colon = t.indexOf(':', i);
+      let kept = false;
+      let vs = e, ve = e;
       if (colon > i && colon < e) {
-        let vs = colon + 1, ve = e;
+        vs = colon + 1;
         while (vs < ve && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
         while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
-        const name = t.slice(i, colon);
-        const kind = colon - i < 32 && SPECIAL_LENGTH[colon - i] === 1 ? SPECIAL.get(name.toLowerCase()) ?? 0 : 0;
+        const n = colon - i;
+        const kind = n < 32 && SPECIAL_LENGTH[n] === 1 ? SPECIAL.get(t.slice(i, colon).toLowerCase()) ?? 0 : 0;
         switch (kind) {
-          case 0: headers.push(name, t.slice(vs, ve)); break;
+          case 0: kept = true; break;
+          case DATE: kept = true; flags |= HAS_DATE; break;
           case CONTENT_LENGTH: {
             const value = t.slice(vs, ve);
             if (!/^\d{1,15}$/.test(value) || (length >= 0 && Number(value) !== length)) { this.#fail('bad content-length'); return false; }
-            if (length < 0) headers.push(name, value);
+            kept = length < 0;
             length = Number(value);
+            flags |= HAS_LENGTH;
             break;
           }
           case TRANSFER_ENCODING: chunked = t.slice(vs, ve).toLowerCase().includes('chunked'); break;
@@ -171,17 +181,24 @@ export class H1ResponseParser {
           default: break;  // DROP
         }
       }
+      // kept lines already in the "Name: value" form are passed on as runs of the text
+      if (kept && vs === colon + 2 && t.charCodeAt(colon + 1) === 32 && ve === e) { if (run < 0) run = i; }
+      else {
+        if (run >= 0) { lines += t.slice(run, i); run = -1; }
+        if (kept) lines += t.slice(i, colon) + ': ' + t.slice(vs, ve) + '\r\n';
+      }
       i = e + 2;
     }
+    if (run >= 0) lines += t.slice(run, end) + '\r\n';
     this.#keepAlive = keepAlive;
     if (this.noBody || status === 204 || status === 304) this.#state = DONE;
     else if (chunked) {
       this.#state = CHUNK_SIZE;
       // with both, Transfer-Encoding wins and Content-Length is not passed on (RFC 9112 §6.3)
-      if (length >= 0) for (let k = 0; k < headers.length; k += 2) if ((headers[k] as string).length === 14 && (headers[k] as string).toLowerCase() === 'content-length') { headers.splice(k, 2); break; }
+      if (length >= 0) { lines = lines.replace(/^content-length:[^\r]*\r\n/im, ''); flags &= ~HAS_LENGTH; }
     } else if (length >= 0) { this.#remaining = length; this.#state = length === 0 ? DONE : FIXED; }
     else { this.#state = UNTIL_CLOSE; this.#keepAlive = false; }
-    this.sink?.onHead(status, headers, this.#keepAlive);
+    this.sink?.onHead(status, lines, flags, this.#keepAlive);
     return true;
   }
 
