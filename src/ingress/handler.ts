@@ -16,7 +16,7 @@ import { clientAddress, forwardLinesOf, hostOf, requestHead, requestId, requestI
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
 import type { Pools } from './upstream/pools.ts';
-import { cookiePath, pickEndpoint, routeUpstream } from './upstream/select.ts';
+import { cookiePath, pickEndpoint, routeUpstream, upstreamFor } from './upstream/select.ts';
 import type { Picked, RequestFacts } from './upstream/select.ts';
 import { forwardUpgrade } from './upstream/websocket.ts';
 
@@ -122,7 +122,8 @@ export class IngressHandler {
     if (!route) { sendError(res, 404); return true; }
     if ((l.scheme === 'http' ? route.httpChain : route.httpsChain).length > 0) return false;
     // the headers object is made only for what reads it: a canary, affinity, upstream-hash-by
-    const { upstream, config } = routeUpstream(route, route.canary ? req.headers : NO_HEADERS);
+    const upstream = upstreamFor(route, route.canary ? req.headers : NO_HEADERS);
+    const config = route.config;
     if (!upstream || upstream.endpoints.length === 0) { sendError(res, 503); return true; }
     if (upstream.protocol !== 'HTTP') return false;
     const facts: RequestFacts = config.affinity || config.upstreamHashBy

@@ -32,6 +32,9 @@ const SWEEP_MS = 1_000;
 // READ_BUFFER receives every client read (all connections: each read is consumed or copied at once).
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const C = Symbol('fastConnection');
+// clock is Date.now() as of the last accept or sweep (at most SWEEP_MS old): what the idle timeout
+// counts from, without reading the time on every read
+let clock = Date.now();
 
 type ServerHandle = { onconnection: (err: number, h: TcpHandle | undefined) => void };
 type Tagged = TcpHandle & { [C]?: FastConnection | undefined; _consumed?: boolean };
@@ -133,7 +136,7 @@ export class FastHttp {
 
   sweep(): void {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = clock = Date.now();
     for (const c of this.conns) {
       if (c.partialSince > 0 && now - c.partialSince > HEADERS_TIMEOUT_MS) { c.destroy(); continue; }
       if (c.res === undefined && now - c.activeAt > this.keepAliveMs + 1_000) c.destroy();
@@ -170,7 +173,7 @@ class FastConnection implements ResponseOwner {
     this.fast = fast;
     this.h = h;
     this.keepAliveLine = fast.keepAliveLine;
-    this.activeAt = Date.now();
+    this.activeAt = clock = Date.now();
     const peer: { address?: string } = {};
     h.getpeername(peer);
     this.clientIP = clientAddress(peer.address);
@@ -242,7 +245,7 @@ class FastConnection implements ResponseOwner {
   responseDone(res: FastResponse): void {
     if (this.res !== res) return;
     this.res = undefined;
-    this.activeAt = Date.now();
+    this.activeAt = clock;
     if (this.closing) return;
     if (res.last) { this.closing = true; this.closeSoon(); return; }
     if (this.pendingWrites > 0) return;   // written() goes on
@@ -295,7 +298,7 @@ function onRead(this: TcpHandle): undefined {
   const c = conn(this);
   if (!c || c.closed) return undefined;
   const n = lastRead();
-  if (n > 0) { c.activeAt = Date.now(); c.received((READ_BUFFER as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, n)); }
+  if (n > 0) { c.activeAt = clock; c.received((READ_BUFFER as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, n)); }
   else if (n === UV_EOF) c.halfClosed();
   else if (n < 0) c.destroy();
   return undefined;

@@ -13,7 +13,13 @@
 // the first), is built only when something asks for it (canary, affinity, hashing).
 import type { IncomingHttpHeaders } from 'node:http';
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
+
+// methodOf is the method text[0, sp) as one of METHODS' own strings (no new string), or undefined.
+function methodOf(text: string, sp: number): string | undefined {
+  for (const m of METHODS) if (m.length === sp && text.startsWith(m)) return m;
+  return undefined;
+}
 const MAX_HEADERS = 100;
 const JOIN = 0, SET_COOKIE = 1, COOKIE = 2, FIRST = 3;
 // DUPLICATES: how node's IncomingMessage merges a repeated header (_addHeaderLine; joinDuplicateHeaders off).
@@ -85,9 +91,8 @@ export class RequestHead {
 // go on with that CRLFCRLF and more).
 export function parseRequestHead(text: string, len = text.length): RequestHead | undefined {
   const sp1 = text.indexOf(' ');
-  if (sp1 < 3 || sp1 > 7) return undefined;
-  const method = text.slice(0, sp1);
-  if (!METHODS.has(method)) return undefined;
+  const method = methodOf(text, sp1);
+  if (method === undefined) return undefined;
   const sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 < 0 || sp2 + 9 > len || text.charCodeAt(sp1 + 1) !== 47) return undefined;   // '/'
   for (let i = sp1 + 2; i < sp2; i++) { const c = text.charCodeAt(i); if (c < 0x21 || c > 0x7e) return undefined; }

@@ -43,6 +43,8 @@ const SWEEP_MS = 100;
 // READ_BUFFER receives every backend read: the parser turns it into latin1 text at once.
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const PARK_MS = 1_000;
+// clock is Date.now() as of the last sweep or connect (at most SWEEP_MS old while connections exist)
+let clock = Date.now();
 const X = Symbol('fastExchange');
 const CONN = Symbol('conn');
 
@@ -120,7 +122,7 @@ function onConnConnect(this: ConnectRequest, status: number): void {
   if (c.closed) return;
   if (status !== 0) { c.fail(errName(status)); return; }
   c.connected = true;
-  c.since = Date.now();
+  c.since = clock = Date.now();
   c.h.setNoDelay(true);
   c.h.useUserBuffer(READ_BUFFER);
   c.h.onread = onConnRead;
@@ -134,7 +136,7 @@ function onConnRead(this: TcpHandle): undefined {
   const n = lastRead();
   if (n > 0) {
     if (!c.x) { c.close(); return undefined; }            // bytes outside a response: unusable
-    c.since = Date.now();
+    c.since = clock;
     if (!c.parser.execute(READ_BUFFER, n)) c.close();   // the parser told the exchange (onError)
     return undefined;
   }
@@ -170,7 +172,7 @@ export class ConnPool {
     let stack = this.#idle.get(c.key);
     if (!stack) { stack = []; this.#idle.set(c.key, stack); }
     if (stack.length >= MAX_IDLE_PER_ENDPOINT) { c.close(); return; }
-    c.since = Date.now();
+    c.since = clock;
     stack.push(c);
   }
 
@@ -188,12 +190,13 @@ export class ConnPool {
 
   sweep(): void {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = clock = Date.now();
     for (const c of this.all) {
       const x = c.x;
       if (!x) { if (now - c.since > IDLE_TIMEOUT_MS) c.close(); continue; }
       if (!c.connected) { if (now - c.since >= x.config.connectTimeoutMs) c.fail('ECONNECT_TIMEOUT'); continue; }
-      if (c.timeoutMs > 0 && !c.paused && now - c.since >= c.timeoutMs) c.fail('ETIMEDOUT');
+      // since may be a sweep old (clock): the timeout fires between timeoutMs and timeoutMs + 2 sweeps
+      if (c.timeoutMs > 0 && !c.paused && now - c.since >= c.timeoutMs + SWEEP_MS) c.fail('ETIMEDOUT');
     }
     this.sweepSoon();
   }

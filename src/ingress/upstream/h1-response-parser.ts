@@ -18,15 +18,45 @@ export interface ResponseSink {
 const HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_CRLF = 4, TRAILERS = 5, UNTIL_CLOSE = 6, DONE = 7;
 const MAX_HEAD = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
-// hop-by-hop response fields and the framing ones, by lower-case name
+// hop-by-hop response fields and the framing ones, by lower-case name; matched by a hash of the name
+// folded to lower case, then verified char by char (no string made per name)
 const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4, DATE = 5;
-const SPECIAL = new Map<string, number>([
+const SPECIAL: [string, number][] = [
   ['content-length', CONTENT_LENGTH], ['date', DATE], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
   ['keep-alive', DROP], ['proxy-connection', DROP], ['upgrade', DROP], ['trailer', DROP],
-]);
-// SPECIAL_LENGTH[n] is set when some SPECIAL name has n characters: other names skip the look-up
-const SPECIAL_LENGTH = new Uint8Array(32);
-for (const k of SPECIAL.keys()) SPECIAL_LENGTH[k.length] = 1;
+];
+const BY_HASH = new Map<number, [string, number]>();
+for (const e of SPECIAL) BY_HASH.set(foldedHash(e[0], 0, e[0].length), e);
+if (BY_HASH.size !== SPECIAL.length) throw new Error('h1-response-parser: two names share a hash');
+
+function foldedHash(s: string, from: number, to: number): number {
+  let h = 0;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (s.charCodeAt(i) | 0x20)) | 0;
+  return h;
+}
+
+// kindOf is the kind of the name t[from, to), case-insensitive; 0 for the names passed on as they are.
+function kindOf(t: string, from: number, to: number): number {
+  const n = to - from;
+  if (n !== 4 && n !== 7 && n !== 10 && n !== 14 && n !== 16 && n !== 17) return 0;
+  const e = BY_HASH.get(foldedHash(t, from, to));
+  if (e === undefined || e[0].length !== n) return 0;
+  const name = e[0];
+  for (let k = 0; k < n; k++) if ((t.charCodeAt(from + k) | 0x20) !== name.charCodeAt(k)) return 0;
+  return e[1];
+}
+
+// digits is the value of t[from, to) when it is 1 to 15 decimal digits, else -1.
+function digits(t: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
@@ -159,16 +189,15 @@ export class H1ResponseParser {
         vs = colon + 1;
         while (vs < ve && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
         while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
-        const n = colon - i;
-        const kind = n < 32 && SPECIAL_LENGTH[n] === 1 ? SPECIAL.get(t.slice(i, colon).toLowerCase()) ?? 0 : 0;
+        const kind = kindOf(t, i, colon);
         switch (kind) {
           case 0: kept = true; break;
           case DATE: kept = true; flags |= HAS_DATE; break;
           case CONTENT_LENGTH: {
-            const value = t.slice(vs, ve);
-            if (!/^\d{1,15}$/.test(value) || (length >= 0 && Number(value) !== length)) { this.#fail('bad content-length'); return false; }
+            const value = digits(t, vs, ve);
+            if (value < 0 || (length >= 0 && value !== length)) { this.#fail('bad content-length'); return false; }
             kept = length < 0;
-            length = Number(value);
+            length = value;
             flags |= HAS_LENGTH;
             break;
           }

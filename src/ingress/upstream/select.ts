@@ -38,11 +38,17 @@ export function useCanary(c: Canary, h: IncomingHttpHeaders): boolean {
 
 // routeUpstream returns the upstream and config a request uses on a route.
 export function routeUpstream(route: Route, h: IncomingHttpHeaders): { upstream: Upstream | undefined; config: RouteAnnotations } {
+  return { upstream: upstreamFor(route, h), config: route.config };
+}
+
+// upstreamFor is the upstream a request uses on a route (the config is always the route's): the canary,
+// the route's own, or the default-backend fallback when the route's has no endpoints.
+export function upstreamFor(route: Route, h: IncomingHttpHeaders): Upstream | undefined {
   const c = route.canary;
-  if (c && c.upstream && c.upstream.endpoints.length > 0 && useCanary(c, h)) return { upstream: c.upstream, config: route.config };
+  if (c && c.upstream && c.upstream.endpoints.length > 0 && useCanary(c, h)) return c.upstream;
   const up = route.upstream;
-  if ((!up || up.endpoints.length === 0) && route.fallback) return { upstream: route.fallback, config: route.config };
-  return { upstream: up, config: route.config };
+  if ((!up || up.endpoints.length === 0) && route.fallback) return route.fallback;
+  return up;
 }
 
 // Picked is an endpoint plus the affinity cookie to set when the choice was new.
