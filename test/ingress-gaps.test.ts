@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
@@ -199,6 +199,34 @@ test('proxy-connect-timeout: an endpoint whose SYNs are dropped times out, the n
     assert.equal(r.status, 504, `${method}: ${r.status}`);
     assert.ok(ms >= 950 && ms < 5_000, `${method} answered after ${ms} ms`);
   }
+});
+
+test('load-balance ewma sends most requests to the faster endpoint', { timeout: 60_000 }, async (t) => {
+  const env = await startEnv(t);
+  const fast = await startBackend(t, 'fast');
+  // the slow endpoint answers after 60 ms, on the fast one's port (the Service has one target port)
+  const slowIP = randomLoopback();
+  const slow = createHttpServer((_req, res) => { setTimeout(() => { res.writeHead(200, { 'x-backend': 'slow' }); res.end('{}'); }, 60); });
+  await new Promise<void>((r) => slow.listen(fast.port, slowIP, r));
+  t.after(() => new Promise<void>((r) => { slow.closeAllConnections(); slow.close(() => r()); }));
+  await service(env.source, 'mixed', [{ ip: slowIP, port: fast.port }, { ip: fast.ip, port: fast.port }]);
+  await env.source.create(INF.ingresses, ingress('ewma', [{ host: 'ewma.example', paths: [{ service: 'mixed' }] }], {
+    annotations: { [`${A}load-balance`]: 'ewma' },
+  }));
+  await env.source.create(INF.ingresses, ingress('rr', [{ host: 'rr.example', paths: [{ service: 'mixed' }] }]));
+  await eventually(async () => {
+    const table = await tableNow(env);
+    assert.ok(table.router.match('ewma.example', '/', { exec: null }) && table.router.match('rr.example', '/', { exec: null }));
+  });
+  const count = async (host: string, n: number) => {
+    const by: Record<string, number> = {};
+    for (let i = 0; i < n; i++) { const b = String((await get(env.httpPort, host, '/')).headers['x-backend']); by[b] = (by[b] ?? 0) + 1; }
+    return by;
+  };
+  const rr = await count('rr.example', 20);
+  assert.ok((rr['slow'] ?? 0) >= 7 && (rr['fast'] ?? 0) >= 7, `round robin spreads: ${JSON.stringify(rr)}`);
+  const ewma = await count('ewma.example', 40);
+  assert.ok((ewma['fast'] ?? 0) >= 34, `ewma: ${JSON.stringify(ewma)}`);
 });
 
 // tableNow returns the table being served: it forces a sync (an unrelated ConfigMap write) and

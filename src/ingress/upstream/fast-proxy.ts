@@ -258,8 +258,8 @@ export class FastExchange implements ResponseSink {
   }
 
   onHead(status: number, lines: string, flags: number, _keepAlive: boolean): void {
-    const now = this.now();
-    recordLatency(this.endpoint, now - this.started, now);
+    // response times feed the EWMA balancer; routes that balance otherwise skip the clock and the math
+    if (this.config.loadBalance === 'ewma') { const now = this.now(); recordLatency(this.endpoint, now - this.started, now); }
     const res = this.res;
     if (res.destroyed) return;
     const extra = this.extraResponse;

@@ -51,15 +51,17 @@ export function responseHeaders(h: IncomingHttpHeaders, extra: Record<string, st
 }
 
 // requestId keeps a client's X-Request-ID or makes a new one (32 hex digits, as nginx's $request_id).
-const pool = Buffer.allocUnsafe(16 * 256);
-let poolPos = pool.length;
+// IDs come 256 at a time, as one hex string the requests take slices of.
+const IDS = 256;
+let ids = '';
+let idPos = IDS;
 export function requestId(h: IncomingHttpHeaders): string { return requestIdOf(h['x-request-id']); }
 
 export function requestIdOf(given: string | string[] | undefined): string {
   if (typeof given === 'string' && given.length > 0 && given.length <= 200) return given;
-  if (poolPos >= pool.length) { randomBytes(pool.length).copy(pool); poolPos = 0; }
-  const s = pool.toString('hex', poolPos, poolPos + 16);
-  poolPos += 16;
+  if (idPos >= IDS) { ids = randomBytes(16 * IDS).toString('hex'); idPos = 0; }
+  const s = ids.slice(idPos * 32, idPos * 32 + 32);
+  idPos++;
   return s;
 }
 
