@@ -46,6 +46,13 @@ function kindOf(t: string, from: number, to: number): number {
   return e[1];
 }
 
+// folded: t[from, to) is word (lower-case letters and '-'), in any case.
+function folded(t: string, from: number, to: number, word: string): boolean {
+  if (to - from !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((t.charCodeAt(from + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 // digits is the value of t[from, to) when it is 1 to 15 decimal digits, else -1.
 function digits(t: string, from: number, to: number): number {
   if (to <= from || to - from > 15) return -1;
@@ -169,7 +176,7 @@ export class H1ResponseParser {
   // #head reads the head t[start, end) (without its final CRLFCRLF).
   #head(t: string, start: number, end: number): boolean {
     const sp = t.indexOf(' ', start);
-    const status = sp < 0 || sp > end ? NaN : Number(t.slice(sp + 1, sp + 4));
+    const status = sp < 0 || sp + 4 > end ? -1 : digits(t, sp + 1, sp + 4);
     if (!t.startsWith('HTTP/1.', start) || !(status >= 100 && status <= 999)) { this.#fail('bad status line'); return false; }
     if (status < 200) { this.#state = HEAD; return true; }   // 1xx interim: wait for the final answer
     let lines = '';
@@ -203,8 +210,12 @@ export class H1ResponseParser {
           }
           case TRANSFER_ENCODING: chunked = t.slice(vs, ve).toLowerCase().includes('chunked'); break;
           case CONNECTION: {
-            const v = t.slice(vs, ve).toLowerCase();
-            if (v.includes('close')) keepAlive = false; else if (v.includes('keep-alive')) keepAlive = true;
+            if (folded(t, vs, ve, 'keep-alive')) keepAlive = true;
+            else if (folded(t, vs, ve, 'close')) keepAlive = false;
+            else {
+              const v = t.slice(vs, ve).toLowerCase();
+              if (v.includes('close')) keepAlive = false; else if (v.includes('keep-alive')) keepAlive = true;
+            }
             break;
           }
           default: break;  // DROP
