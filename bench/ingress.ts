@@ -220,8 +220,12 @@ async function main(): Promise<void> {
     const m = (n: string) => median(rps.get(n) ?? []);
     const c = (n: string) => median(cpu.get(n) ?? []);
     console.log(`CPU per request (lower is better): nginx1/portico1=${(c('nginx1') / c('portico1')).toFixed(2)} haproxy1/portico1=${(c('haproxy1') / c('portico1')).toFixed(2)} portico5k/portico1=${(c('portico5k') / c('portico1')).toFixed(2)}`);
+    // Ratios of medians, and the median of the per-pass ratios: two targets measured back to back in one
+    // pass share the machine's state, so the latter shrugs off a neighbour's burst that hit one pass.
+    const pr = (a: string, b: string) => { const x = rps.get(a) ?? [], y = rps.get(b) ?? []; return median(x.map((v, i) => v / (y[i] ?? NaN))).toFixed(2); };
     console.log(`\nratios: portico1/nginx1=${(m('portico1') / m('nginx1')).toFixed(2)} portico1/haproxy1=${(m('portico1') / m('haproxy1')).toFixed(2)} ` +
       `portico5k/portico1=${(m('portico5k') / m('portico1')).toFixed(2)} nginx5k/nginx1=${(m('nginx5k') / m('nginx1')).toFixed(2)} haproxy5k/haproxy1=${(m('haproxy5k') / m('haproxy1')).toFixed(2)}`);
+    console.log(`per-pass ratios (median): portico1/nginx1=${pr('portico1', 'nginx1')} portico5k/portico1=${pr('portico5k', 'portico1')} nginx5k/nginx1=${pr('nginx5k', 'nginx1')} haproxy5k/haproxy1=${pr('haproxy5k', 'haproxy1')}`);
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
