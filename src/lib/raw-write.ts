@@ -22,6 +22,8 @@ type WriteWrap = new () => Req;
 const binding = streamBinding;
 
 export const rawWriteAvailable = binding !== undefined;
+const state = binding?.streamBaseState ?? new Int32Array(8);
+const kAsync = binding?.kLastWriteWasAsync ?? 0;
 
 // spare is the request object of the next write: a write the kernel takes at once leaves it unbound
 // (libuv never sees it), so it serves again; a pending one keeps it, and a new spare is made.
@@ -31,20 +33,8 @@ let spare: Req | undefined;
 export function writeRaw(handle: object | null, buf: Uint8Array, done: Done, owner: unknown): number {
   const h = handle as Handle | null;
   if (!binding || !h) return -9; // EBADF: destroyed
-  const req = spare ?? new (binding.WriteWrap as WriteWrap)();
-  req.handle = h;
-  req.oncomplete = done;
-  req.async = false;
-  req.bytes = 0;
-  req.buffer = null;
-  const err = h.writeBuffer(req, buf);
-  if (err !== 0) { spare = undefined; return err; }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) { spare = req; return 0; }
-  req.async = true;
-  req.buffer = buf;
-  req.owner = owner;
-  spare = undefined;
-  return 1;
+  const req = request(h, done);
+  return settle(req, h.writeBuffer(req, buf), owner, buf);
 }
 
 // writeRawString writes a string's latin1 bytes (one byte per char code: a string made by latin1Slice
@@ -54,16 +44,28 @@ export function writeRaw(handle: object | null, buf: Uint8Array, done: Done, own
 export function writeRawString(handle: object | null, s: string, done: Done, owner: unknown): number {
   const h = handle as Handle | null;
   if (!binding || !h) return -9; // EBADF: destroyed
-  const req = spare ?? new (binding.WriteWrap as WriteWrap)();
+  const req = request(h, done);
+  return settle(req, h.writeLatin1String(req, s), owner, null);
+}
+
+// request readies the spare request object (or a new one) for a write to h.
+function request(h: Handle, done: Done): Req {
+  const req = spare ?? new ((binding as { WriteWrap: unknown }).WriteWrap as WriteWrap)();
   req.handle = h;
   req.oncomplete = done;
   req.async = false;
   req.bytes = 0;
   req.buffer = null;
-  const err = h.writeLatin1String(req, s);
+  return req;
+}
+
+// settle reads how the write just asked with req went: an error, taken at once (req is the spare
+// again), or pending (req keeps owner, and `keep`, the bytes libuv still points into).
+function settle(req: Req, err: number, owner: unknown, keep: Uint8Array | null): number {
   if (err !== 0) { spare = undefined; return err; }
-  if (binding.streamBaseState[binding.kLastWriteWasAsync] === 0) { spare = req; return 0; }
+  if (state[kAsync] === 0) { spare = req; return 0; }
   req.async = true;
+  req.buffer = keep;
   req.owner = owner;
   spare = undefined;
   return 1;

@@ -12,9 +12,9 @@
 // one sweep over the connections.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { lastRead, rawTcpAvailable, shutdownTcp, UV_EOF } from '../../lib/raw-tcp.ts';
+import { lastRead, shutdownTcp, UV_EOF } from '../../lib/raw-tcp.ts';
 import type { ShutdownRequest, TcpHandle } from '../../lib/raw-tcp.ts';
-import { rawWriteAvailable, writeRawString } from '../../lib/raw-write.ts';
+import { writeRawString } from '../../lib/raw-write.ts';
 import type { WriteRequest } from '../../lib/raw-write.ts';
 import { readInto } from '../../lib/user-buffer.ts';
 import type { IngressHandler, Listener } from '../handler.ts';
@@ -63,7 +63,7 @@ export class FastHttp {
   // lacks the bare handles, or node's connection listener is not the only one (the server then serves
   // every connection itself).
   static install(srv: HttpServer, handler: IngressHandler, keepAliveMs: number): FastHttp | undefined {
-    if (!rawTcpAvailable || !rawWriteAvailable || !fastProxyAvailable) return undefined;
+    if (!fastProxyAvailable) return undefined;   // the bare handles and raw writes both paths use
     if (srv.listeners('connection').length !== 1) return undefined;
     const fast = new FastHttp(srv, handler, keepAliveMs);
     srv.prependListener('connection', (s: Socket) => fast.#adopted(s));
