@@ -12,7 +12,8 @@ import { ConnPool, FastExchange, fastProxyAvailable } from './upstream/fast-prox
 import type { ClientResponse } from './upstream/fast-proxy.ts';
 import type { FastResponse } from './downstream/fast-response.ts';
 import type { RequestHead } from './downstream/request-head.ts';
-import { clientAddress, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaders } from './upstream/headers.ts';
+import { clientAddress, fastRequestHead, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaders } from './upstream/headers.ts';
+import type { HeadEnd } from './upstream/headers.ts';
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
 import type { Pools } from './upstream/pools.ts';
@@ -80,10 +81,8 @@ export class IngressHandler {
     const upstreamPath = ctx ? ctx.upstreamPath : url;
     if (upstream.protocol === 'HTTP' && fastProxyAvailable && isFastPath(req)) {
       const method = req.method ?? 'GET';
-      const fx = new FastExchange({
-        res: res as unknown as ClientResponse, upstream, endpoint, config, method, pool: this.#conns, now: this.#now,
-        head: requestHead(method, upstreamPath, forwardLinesOf((req as IncomingMessage).rawHeaders, ctx?.upstreamHeaders), fwd, ctx?.upstreamHeaders),
-      });
+      const head = requestHead(method, upstreamPath, forwardLinesOf((req as IncomingMessage).rawHeaders, ctx?.upstreamHeaders), fwd, ctx?.upstreamHeaders);
+      const fx = new FastExchange(res as unknown as ClientResponse, upstream, endpoint, config, head, method, this.#conns, this.#now);
       fx.setCookie = picked.setCookie;
       if (ctx) {
         if (hasKeys(ctx.responseHeaders)) fx.extraResponse = ctx.responseHeaders;
@@ -112,7 +111,8 @@ export class IngressHandler {
   // HTTP/1.1 without a body. It returns false, before anything is sent, when the request needs
   // node:http's objects (a middleware chain, a backend that is not plain HTTP); the connection then
   // goes to node:http, which serves this request through handle().
-  handleFast(req: RequestHead, clientIP: string, res: FastResponse, l: Listener): boolean {
+  // peer is the client connection's HeadEnd (its address, and the end of the heads it sends upstream).
+  handleFast(req: RequestHead, peer: HeadEnd, res: FastResponse, l: Listener): boolean {
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -127,18 +127,15 @@ export class IngressHandler {
     if (!upstream || upstream.endpoints.length === 0) { sendError(res, 503); return true; }
     if (upstream.protocol !== 'HTTP') return false;
     const facts: RequestFacts = config.affinity || config.upstreamHashBy
-      ? { method: req.method, scheme: l.scheme, host, path, query: q < 0 ? '' : url.slice(q), headers: req.headers, clientIP }
+      ? { method: req.method, scheme: l.scheme, host, path, query: q < 0 ? '' : url.slice(q), headers: req.headers, clientIP: peer.clientIP }
       : NO_FACTS;
     const picked = this.#picked;
     if (config.affinity) pickEndpoint(upstream, config, facts, this.#now(), picked, cookiePath(route));
     else pickEndpoint(upstream, config, facts, this.#now(), picked);
     const endpoint = picked.endpoint;
     if (!endpoint) { sendError(res, 503); return true; }
-    const fwd = { clientIP, scheme: l.scheme, host: rawHost, port: l.port, requestId: requestIdOf(req.requestId) };
-    const fx = new FastExchange({
-      res, upstream, endpoint, config, method: req.method, pool: this.#conns, now: this.#now,
-      head: requestHead(req.method, url, req.forwardLines, fwd, undefined),
-    });
+    const head = fastRequestHead(req.method, url, rawHost, req.forwardLines, requestIdOf(req.requestId), peer.for(rawHost));
+    const fx = new FastExchange(res, upstream, endpoint, config, head, req.method, this.#conns, this.#now);
     fx.setCookie = picked.setCookie;
     fx.start();
     return true;

@@ -79,9 +79,10 @@ export class IngressServer {
 
   async listen(): Promise<{ httpPort: number; httpsPort: number }> {
     const httpPort = await listenOn(this.#http, this.#o.http);
-    const httpsPort = await listenOn(this.#tcp, this.#o.https);
+    // before anything else yields: a fast-path connection keeps the listener's port it was accepted with
     this.#httpL = { scheme: 'http', port: httpPort };
     if (this.#fast) this.#fast.listener = this.#httpL;
+    const httpsPort = await listenOn(this.#tcp, this.#o.https);
     this.#httpsL = { scheme: 'https', port: httpsPort };
     this.#o.handler.httpsPort = httpsPort;
     return { httpPort, httpsPort };

@@ -19,7 +19,7 @@ import type { WriteRequest } from '../../lib/raw-write.ts';
 import { readInto } from '../../lib/user-buffer.ts';
 import type { IngressHandler, Listener } from '../handler.ts';
 import { fastProxyAvailable } from '../upstream/fast-proxy.ts';
-import { clientAddress } from '../upstream/headers.ts';
+import { clientAddress, HeadEnd } from '../upstream/headers.ts';
 import { FastResponse } from './fast-response.ts';
 import type { ResponseOwner } from './fast-response.ts';
 import { parseRequestHead } from './request-head.ts';
@@ -41,7 +41,7 @@ type Tagged = TcpHandle & { [C]?: FastConnection | undefined; _consumed?: boolea
 
 export class FastHttp {
   readonly handler: IngressHandler;
-  readonly keepAliveLine: string;
+  readonly keepAliveLines: string;
   readonly keepAliveMs: number;
   readonly conns = new Set<FastConnection>();
   listener: Listener = { scheme: 'http', port: 0 };
@@ -56,7 +56,7 @@ export class FastHttp {
     this.#srv = srv;
     this.handler = handler;
     this.keepAliveMs = keepAliveMs;
-    this.keepAliveLine = `Keep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n`;
+    this.keepAliveLines = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n`;
   }
 
   // install takes over the http.Server's accepted connections once it listens; undefined when this Node
@@ -154,8 +154,8 @@ function noop(): void {}
 class FastConnection implements ResponseOwner {
   readonly fast: FastHttp;
   readonly h: TcpHandle;
-  readonly clientIP: string;
-  readonly keepAliveLine: string;
+  readonly peer: HeadEnd;             // the client's address, and the end of the heads sent upstream
+  readonly keepAliveLines: string;
   rest: string | undefined = undefined;   // bytes read and not consumed yet (latin1)
   res: FastResponse | undefined = undefined;
   partialSince = 0;
@@ -172,11 +172,11 @@ class FastConnection implements ResponseOwner {
   constructor(fast: FastHttp, h: TcpHandle) {
     this.fast = fast;
     this.h = h;
-    this.keepAliveLine = fast.keepAliveLine;
+    this.keepAliveLines = fast.keepAliveLines;
     this.activeAt = clock = Date.now();
     const peer: { address?: string } = {};
     h.getpeername(peer);
-    this.clientIP = clientAddress(peer.address);
+    this.peer = new HeadEnd(clientAddress(peer.address), fast.listener.scheme, fast.listener.port);
     (h as Tagged)[C] = this;
     h.setNoDelay(true);
     h.useUserBuffer(READ_BUFFER);
@@ -212,7 +212,7 @@ class FastConnection implements ResponseOwner {
       const res = new FastResponse(this, head.method === 'HEAD', head.keepAlive);
       this.res = res;
       this.rest = end + 4 === text.length ? undefined : text.slice(end + 4);
-      if (!this.fast.handler.handleFast(head, this.clientIP, res, this.fast.listener)) {
+      if (!this.fast.handler.handleFast(head, this.peer, res, this.fast.listener)) {
         this.res = undefined;
         this.rest = text;
         this.handOff();

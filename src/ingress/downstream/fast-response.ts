@@ -9,7 +9,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 // ResponseOwner is the connection: it sends the bytes, and is told once the response is complete, to
 // serve the next request.
 export interface ResponseOwner {
-  readonly keepAliveLine: string;            // "Keep-Alive: timeout=75\r\n"
+  readonly keepAliveLines: string;           // "Connection: keep-alive\r\nKeep-Alive: timeout=75\r\n"
   readonly stopping: boolean;                // the server is closing: this response is the connection's last
   readonly closing: boolean;                 // the client half-closed (or the connection ends): nothing more is sent
   // write sends latin1 text; false when the kernel did not take it all and the response's drained() follows.
@@ -23,17 +23,23 @@ export interface ResponseOwner {
 const CONTLEN = 1, TE = 2, DATE = 4, CONN = 8, CONN_CLOSE = 16, KA_HEADER = 32;
 const RE_CONN_CLOSE = /(?:^|\W)close(?:$|\W)/i;
 
-let date: string | undefined;
-// utcDate caches the Date header for the current second, as node's does.
-function utcDate(): string {
-  if (date === undefined) {
+let dateLine: string | undefined;
+// dateLine caches the Date header line for the current second, as node caches the date.
+function utcDateLine(): string {
+  if (dateLine === undefined) {
     const d = new Date();
-    date = d.toUTCString();
+    dateLine = 'Date: ' + d.toUTCString() + '\r\n';
     setTimeout(resetDate, 1000 - d.getMilliseconds()).unref();
   }
-  return date;
+  return dateLine;
 }
-function resetDate(): void { date = undefined; }
+function resetDate(): void { dateLine = undefined; }
+
+// STATUS_LINES[status] is "HTTP/1.1 <status> <reason>\r\n", made once per status code.
+const STATUS_LINES: string[] = [];
+function statusLine(status: number): string {
+  return STATUS_LINES[status] ??= 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n';
+}
 
 // headerFlag mirrors node's matchHeader: which framing headers the caller set itself.
 function headerFlag(k: string, v: string): number {
@@ -99,11 +105,11 @@ export class FastResponse {
   // writeLines writes the head from "Name: value\r\n" lines (H1ResponseParser's, which drops the
   // connection-level fields) and their flags (HAS_LENGTH = CONTLEN, HAS_DATE = DATE).
   writeLines(status: number, lines: string, f: number): this {
-    let h = 'HTTP/1.1 ' + status + ' ' + (STATUS_CODES[status] ?? 'unknown') + '\r\n' + lines;
+    let h = statusLine(status) + lines;
     this.#hasBody = !this.isHead && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
-    if (!(f & DATE)) h += 'Date: ' + utcDate() + '\r\n';
+    if (!(f & DATE)) h += utcDateLine();
     if (f & CONN) { if (f & CONN_CLOSE) this.last = true; }
-    else if (this.keepAlive && !this.owner.stopping) { h += 'Connection: keep-alive\r\n'; if (!(f & KA_HEADER)) h += this.owner.keepAliveLine; }
+    else if (this.keepAlive && !this.owner.stopping) h += f & KA_HEADER ? 'Connection: keep-alive\r\n' : this.owner.keepAliveLines;
     else { this.last = true; h += 'Connection: close\r\n'; }
     if (!(f & (CONTLEN | TE)) && this.#hasBody) { h += 'Transfer-Encoding: chunked\r\n'; this.#chunked = true; }
     this.#head = h + '\r\n';

@@ -76,9 +76,9 @@ export class RequestHead {
   readonly #len: number;
   #headers: IncomingHttpHeaders | undefined = undefined;
 
-  constructor(o: { method: string; url: string; keepAlive: boolean; host: string; requestId: string | undefined; forwardLines: string }, text: string, start: number, len: number) {
-    this.method = o.method; this.url = o.url; this.keepAlive = o.keepAlive; this.host = o.host;
-    this.requestId = o.requestId; this.forwardLines = o.forwardLines;
+  constructor(method: string, url: string, keepAlive: boolean, host: string, requestId: string | undefined, forwardLines: string, text: string, start: number, len: number) {
+    this.method = method; this.url = url; this.keepAlive = keepAlive; this.host = host;
+    this.requestId = requestId; this.forwardLines = forwardLines;
     this.#text = text; this.#start = start; this.#len = len;
   }
 
@@ -154,7 +154,7 @@ export function parseRequestHead(text: string, len = text.length): RequestHead |
   }
   if (run >= 0) forward += text.slice(run, len) + '\r\n';
   if (host === undefined) return undefined;   // node answers 400 (requireHostHeader)
-  return new RequestHead({ method, url: text.slice(sp1 + 1, sp2), keepAlive, host, requestId, forwardLines: forward }, text, start, len);
+  return new RequestHead(method, text.slice(sp1 + 1, sp2), keepAlive, host, requestId, forward, text, start, len);
 }
 
 // buildHeaders makes node's IncomingMessage.headers of the (validated) header lines text[start, len).

@@ -231,10 +231,10 @@ export class FastExchange implements ResponseSink {
   headSent = false;
   idempotent: boolean;
 
-  constructor(o: { res: ClientResponse; upstream: Upstream; endpoint: Endpoint; config: RouteAnnotations; head: string; method: string; pool: ConnPool; now: () => number }) {
-    this.res = o.res; this.upstream = o.upstream; this.endpoint = o.endpoint; this.config = o.config; this.head = o.head;
-    this.noBody = o.method === 'HEAD'; this.pool = o.pool; this.now = o.now;
-    this.idempotent = o.method === 'GET' || o.method === 'HEAD' || o.method === 'OPTIONS';
+  constructor(res: ClientResponse, upstream: Upstream, endpoint: Endpoint, config: RouteAnnotations, head: string, method: string, pool: ConnPool, now: () => number) {
+    this.res = res; this.upstream = upstream; this.endpoint = endpoint; this.config = config; this.head = head;
+    this.noBody = method === 'HEAD'; this.pool = pool; this.now = now;
+    this.idempotent = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
   }
 
   start(): void {

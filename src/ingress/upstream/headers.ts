@@ -90,12 +90,40 @@ export function clientAddress(a: string | undefined): string {
 // client's header lines as they came minus hop-by-hop ones (forwardLines, see forwardLinesOf), then the
 // forwarding set, then the middlewares' additions.
 export function requestHead(method: string, path: string, forwardLines: string, f: Forwarded, extra: Record<string, string> | undefined): string {
-  let s = method + ' ' + path + ' HTTP/1.1\r\nhost: ' + f.host + '\r\n' + forwardLines +
-    'x-request-id: ' + f.requestId + '\r\nx-real-ip: ' + f.clientIP + '\r\nx-forwarded-for: ' + f.clientIP +
-    '\r\nx-forwarded-host: ' + f.host + '\r\nx-forwarded-port: ' + f.port + '\r\nx-forwarded-proto: ' + f.scheme +
-    '\r\nx-scheme: ' + f.scheme + '\r\n';
+  let s = method + ' ' + path + ' HTTP/1.1\r\nhost: ' + f.host + '\r\n' + forwardLines + 'x-request-id: ' + f.requestId + '\r\n' +
+    forwardedLines(f.clientIP, f.scheme, f.host, f.port);
   if (extra) for (const k in extra) s += k + ': ' + extra[k] + '\r\n';
   return s + '\r\n';
+}
+
+// forwardedLines are the X-Real-IP / X-Forwarded-* lines after X-Request-ID.
+function forwardedLines(clientIP: string, scheme: string, host: string, port: number): string {
+  return 'x-real-ip: ' + clientIP + '\r\nx-forwarded-for: ' + clientIP + '\r\nx-forwarded-host: ' + host +
+    '\r\nx-forwarded-port: ' + port + '\r\nx-forwarded-proto: ' + scheme + '\r\nx-scheme: ' + scheme + '\r\n';
+}
+
+// HeadEnd is the end of the request heads a client connection sends upstream (the fast path, no
+// middleware additions): the forwarding lines and the blank line. They change only with the Host, so
+// one connection builds them once rather than per request.
+export class HeadEnd {
+  readonly clientIP: string;
+  readonly #scheme: string;
+  readonly #port: number;
+  #host: string | undefined = undefined;
+  #text = '';
+
+  constructor(clientIP: string, scheme: string, port: number) { this.clientIP = clientIP; this.#scheme = scheme; this.#port = port; }
+
+  // for is the end of a head whose Host is host
+  for(host: string): string {
+    if (host !== this.#host) { this.#host = host; this.#text = forwardedLines(this.clientIP, this.#scheme, host, this.#port) + '\r\n'; }
+    return this.#text;
+  }
+}
+
+// fastRequestHead is requestHead for the fast path: the end comes from the connection's HeadEnd.
+export function fastRequestHead(method: string, path: string, host: string, forwardLines: string, requestId: string, end: string): string {
+  return method + ' ' + path + ' HTTP/1.1\r\nhost: ' + host + '\r\n' + forwardLines + 'x-request-id: ' + requestId + '\r\n' + end;
 }
 
 // forwardLinesOf is node:http's side of request-head.ts's forwardLines: the raw header list as
