@@ -6,7 +6,7 @@
 //
 //   rps      wrk -t2 -c50 -d<secs> keep-alive GET (Host: bench.example, path /app/x/y)
 //   latency  p50/p99 at half of nginx's median req/s (1-rule): wrk paced by a Lua delay() over 50 keep-alive
-//            connections; "added" = target p99 - direct p99
+//            connections, after 1 s of the same load not measured; "added" = target p99 - direct p99
 //   CPU µs/req  the target's user+system CPU per request during the wrk runs (robust on a shared machine)
 //
 // Portico runs the real compile → Router → IngressHandler → IngressServer path over an in-memory
@@ -17,9 +17,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveNodeFlags } from '../src/cli/serve-flags.ts';
 import { cpuTicks, pacedWrk, pinned, run, start, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -29,8 +30,9 @@ const PORT = { portico1: 23101, portico5k: 23102, nginx1: 23201, nginx5k: 23202,
 const HOST = 'bench.example';
 const PATH = '/app/x/y';
 const RULES = 5000;
-// SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec).
-const SERVE_NODE_ARGS = '--max-semi-space-size=64';
+// SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec) on one CPU, the
+// core the bench pins each proxy to (all of them when not pinned).
+const SERVE_NODE_ARGS = serveNodeFlags([], pinned ? 1 : availableParallelism()).join(' ');
 const role = process.argv[2];
 
 // ruleSet is the 5,000-rule configuration every proxy gets: 2,500 other hosts with one path each, and
@@ -78,6 +80,9 @@ async function portico(port: number, rules: number): Promise<void> {
   if (process.env['LOOP_STATS']) loopStats(`portico${rules}`);
 }
 
+// clock: seconds of the minute, to line up LOOP_STATS lines of the processes with the passes
+function clock(): string { return (Date.now() / 1000 % 60).toFixed(1).padStart(4); }
+
 // loopStats (LOOP_STATS=1) prints, every 2 s of traffic, the event-loop delay and the GC pauses of this
 // Portico process to stderr: what a latency tail is made of.
 async function loopStats(name: string): Promise<void> {
@@ -87,7 +92,7 @@ async function loopStats(name: string): Promise<void> {
   let gcN = 0, gcMax = 0, gcSum = 0;
   new PerformanceObserver((l) => { for (const e of l.getEntries()) { gcN++; gcSum += e.duration; gcMax = Math.max(gcMax, e.duration); } }).observe({ entryTypes: ['gc'] });
   setInterval(() => {
-    if (gcN > 0) console.error(`${name}: loop delay p99 ${(h.percentile(99) / 1e6).toFixed(2)} max ${(h.max / 1e6).toFixed(2)} ms; gc ${gcN} pauses, sum ${gcSum.toFixed(1)} max ${gcMax.toFixed(2)} ms`);
+    if (gcN > 0) console.error(`${clock()} ${name}: loop delay p99 ${(h.percentile(99) / 1e6).toFixed(2)} max ${(h.max / 1e6).toFixed(2)} ms; gc ${gcN} pauses, sum ${gcSum.toFixed(1)} max ${gcMax.toFixed(2)} ms`);
     h.reset(); gcN = 0; gcMax = 0; gcSum = 0;
   }, 2000).unref();
 }
@@ -198,13 +203,19 @@ async function main(): Promise<void> {
       const line: string[] = [];
       for (const t of targets) {
         await new Promise((r) => setTimeout(r, 300));
+        // 1 s of the same paced load first, not measured (every target alike): the pass measures the
+        // steady state, as a proxy under constant traffic sees it. Without it, the first seconds after the
+        // ~30 s the other targets ran are a Node process resuming from idle (V8 has shrunk the young
+        // generation and may be finishing a memory-reducing GC): Portico's first pass was 7-37 ms in some runs.
+        if (process.env['LOOP_STATS']) console.error(`${clock()} latency ${t.name}`);
+        const w = lat(t, rate, 1, dir);
         const l = lat(t, rate, Math.min(secs, 5), dir);
         const e = lats.get(t.name) ?? { p50: [], p99: [], rps: [] };
         e.p50.push(l.p50); e.p99.push(l.p99); e.rps.push(l.rps);
         lats.set(t.name, e);
-        line.push(`${t.name}=${l.p99.toFixed(2)}`);
+        line.push(`${t.name}=${l.p99.toFixed(2)} (${w.p99.toFixed(2)})`);
       }
-      console.log(`latency pass ${pass}/${passes} at ${rate} req/s, p99 ms: ${line.join(' ')}`);
+      console.log(`latency pass ${pass}/${passes} at ${rate} req/s, p99 ms (of the second before): ${line.join(' ')}`);
     }
     const paced = [...lats.values()].flatMap((e) => e.rps);
     console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} (proxies on cpu0; origin + load on cpu1); latency at ${rate} req/s asked (half nginx's 1-rule median), ${median(paced).toFixed(0)} req/s carried (median)`);
