@@ -17,7 +17,8 @@ import { ServiceEventRecorder } from './service-events.ts';
 export interface DataPlaneDeps {
   source: Source;
   informers: ReadonlyMap<string, Informer<KubeObject>>;
-  log: Logger;
+  log: Logger;                  // serve's own
+  logFor(component: string): Logger;
   metrics: PromRegistry;        // the API server's registry: /metrics shows the proxy and DNS series
   nodeName: string;
 }
@@ -36,7 +37,7 @@ const PROXY_BACKENDS: ReadonlyMap<ProxyMode, (b: BackendDeps) => L4Backend> = ne
 // startProxy runs the ServiceProxy until signal aborts; the returned promise of run() settles once its
 // listeners are closed (userspace) or its table deleted (nftables).
 export function startProxy(d: DataPlaneDeps, nodeIP: string, signal: AbortSignal, mode: ProxyMode = 'userspace'): Promise<void> {
-  const log = d.log.child({ component: 'proxy' });
+  const log = d.logFor('proxy');
   const services = informer(d.informers, '/services');
   const events = new ServiceEventRecorder({
     source: d.source, services, component: 'portico-proxy', host: d.nodeName,
@@ -58,7 +59,7 @@ export interface DnsSettings { host: string; port: number; zone: string; upstrea
 // startDns binds the DNS server (UDP and TCP on one port) and resolves once it listens; it answers the
 // zone from the informers once they synced (they have, when serve calls this).
 export async function startDns(d: DataPlaneDeps, s: DnsSettings, signal: AbortSignal): Promise<DnsServer> {
-  const log = d.log.child({ component: 'dns' });
+  const log = d.logFor('dns');
   const upstreams = withoutSelf(s.upstreams ?? upstreamsFromResolvConf(), s);
   const lookup = new InformerLookup({ services: informer(d.informers, '/services'), slices: informer(d.informers, 'discovery.k8s.io/endpointslices'), signal });
   const server = await createDnsServer({

@@ -83,10 +83,12 @@ export class ListenError extends Error {
 // serve starts Portico and resolves once the API listens, the kubeconfig is written and the
 // manifests are applied. A failed start closes what it had opened before rejecting.
 export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<Running> {
-  const log = pino({ level: opts.logLevel, base: { component: 'serve' } }, pino.destination(2));
+  // every line names its component once: the parts log through children of a root without one
+  const root = pino({ level: opts.logLevel, base: null }, pino.destination(2));
+  const log = root.child({ component: 'serve' });
   const stack: Closer[] = [];            // closed in reverse order: loops, then the API, then the store
   try {
-    const running = await start(opts, log, stack);
+    const running = await start(opts, root, log, stack);
     const done = new Promise<void>((resolve) => {
       const stop = () => void closeAll(log, stack).then(resolve);
       if (signal.aborted) stop(); else signal.addEventListener('abort', stop, { once: true });
@@ -100,12 +102,12 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<Ru
 
 type Closer = { name: string; close: () => Promise<unknown> };
 
-async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<Omit<Running, 'done'>> {
+async function start(opts: ServeOptions, root: Logger, log: Logger, stack: Closer[]): Promise<Omit<Running, 'done'>> {
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openSqliteStore({ path: join(opts.dataDir, 'portico.db') });
   stack.push({ name: 'store', close: () => store.close() });
   const registry = await createRegistry({ store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange, localNodeName: opts.nodeName });
-  const apiLog = log.child({ component: 'apiserver' }, { level: opts.logLevel === 'debug' ? 'debug' : 'warn' });
+  const apiLog = root.child({ component: 'apiserver' }, { level: opts.logLevel === 'debug' ? 'debug' : 'warn' });
   const logs = new LateLogSource();
   const metrics = new PromRegistry();
   const api = await createApiServer({ registry, host: opts.apiHost, port: opts.apiPort, logger: apiLog, logs, metrics });
@@ -119,7 +121,7 @@ async function start(opts: ServeOptions, log: Logger, stack: Closer[]): Promise<
     onError: (err, where) => log.warn({ event: 'controllerError', where, err }),
   });
   stack.push({ name: 'controllers', close: () => { loops.abort(); return controllers.done; } });
-  const plane: DataPlaneDeps = { source, informers: controllers.informers, log, metrics, nodeName: opts.nodeName };
+  const plane: DataPlaneDeps = { source, informers: controllers.informers, log, logFor: (component) => root.child({ component }), metrics, nodeName: opts.nodeName };
   const ctx: DataPlaneContext = { opts, plane, registry, api: { host: apiHost, port: api.port }, loops, stack };
   const dns = opts.dns ? await startClusterDns(ctx, opts.dns) : undefined;
   const agent = new NodeAgent({
@@ -181,7 +183,7 @@ async function startIngress(c: DataPlaneContext, o: NonNullable<ServeOptions['in
     ing = await startIngressController({
       source: c.plane.source, informers: c.plane.informers, httpAddr: o.httpAddr, httpsAddr: o.httpsAddr,
       ingressClass: o.ingressClass, tcpServicesConfigMap: o.tcpServicesConfigMap, udpServicesConfigMap: o.udpServicesConfigMap,
-      nodeIP: c.opts.nodeIP, signal: c.loops.signal, logger: c.plane.log.child({ component: 'ingress' }), dataDir: c.opts.dataDir,
+      nodeIP: c.opts.nodeIP, signal: c.loops.signal, logger: c.plane.logFor('ingress'), dataDir: c.opts.dataDir,
     });
   } catch (e) {
     const err = e as { code?: string; address?: string; port?: number };
