@@ -113,19 +113,9 @@ test('status.loadBalancer is cleared when an Ingress stops being ours', async (t
 test('proxy-send-timeout: a backend that reads no body gets 504 after the timeout', { timeout: 60_000 }, async (t) => {
   const env = await startEnv(t);
   // The backend accepts connections and never reads, so the ingress's writes stall.
-  const ip = randomLoopback();
-  const held = new Set<Socket>();
-  const stuck = createNetServer({ pauseOnConnect: true }, (s) => { held.add(s); s.on('error', () => {}); });
-  await new Promise<void>((r) => stuck.listen(0, ip, r));
-  t.after(() => new Promise<void>((r) => { for (const s of held) s.destroy(); stuck.close(() => r()); }));
-  await service(env.source, 'stuck', [{ ip, port: (stuck.address() as AddressInfo).port }]);
-  await env.source.create(INF.ingresses, ingress('slow', [{ host: 'slow.example', paths: [{ service: 'stuck' }] }], {
-    annotations: { [`${A}proxy-send-timeout`]: '1', [`${A}proxy-body-size`]: '0' },
-  }));
-  await eventually(async () => {
-    const table = await tableNow(env);
-    assert.ok(table.router.match('slow.example', '/', { exec: null }));
-  });
+  const stuck = await holdingServer(t, true);
+  await service(env.source, 'stuck', [stuck]);
+  await routed(env, { 'slow.example': 'stuck' }, { [`${A}proxy-send-timeout`]: '1', [`${A}proxy-body-size`]: '0' });
   const started = Date.now();
   const r = await chunked(env.httpPort, 'slow.example', Array.from({ length: 256 }, () => 'z'.repeat(256 * 1024)));
   assert.equal(r.status, 504);
@@ -136,19 +126,9 @@ test('proxy-send-timeout: a backend that reads no body gets 504 after the timeou
 test('proxy-read-timeout: a backend that never answers gets 504 after the timeout, on the fast path and with a body', { timeout: 60_000 }, async (t) => {
   const env = await startEnv(t);
   // The backend reads requests and never answers.
-  const ip = randomLoopback();
-  const held = new Set<Socket>();
-  const mute = createNetServer((s) => { held.add(s); s.on('error', () => {}); s.resume(); });
-  await new Promise<void>((r) => mute.listen(0, ip, r));
-  t.after(() => new Promise<void>((r) => { for (const s of held) s.destroy(); mute.close(() => r()); }));
-  await service(env.source, 'mute', [{ ip, port: (mute.address() as AddressInfo).port }]);
-  await env.source.create(INF.ingresses, ingress('mute', [{ host: 'mute.example', paths: [{ service: 'mute' }] }], {
-    annotations: { [`${A}proxy-read-timeout`]: '1' },
-  }));
-  await eventually(async () => {
-    const table = await tableNow(env);
-    assert.ok(table.router.match('mute.example', '/', { exec: null }));
-  });
+  const mute = await holdingServer(t, false);
+  await service(env.source, 'mute', [mute]);
+  await routed(env, { 'mute.example': 'mute' }, { [`${A}proxy-read-timeout`]: '1' });
   for (const [method, body] of [['GET', undefined], ['POST', 'a body']] as const) {
     const started = Date.now();
     const r = await get(env.httpPort, 'mute.example', '/', body ? { 'content-type': 'text/plain' } : {}, method, body);
@@ -156,7 +136,7 @@ test('proxy-read-timeout: a backend that never answers gets 504 after the timeou
     assert.equal(r.status, 504, `${method}: ${r.status}`);
     assert.ok(took >= 950 && took < 5_000, `${method} answered after ${took} ms`);
   }
-  assert.ok(held.size >= 2, 'both requests reached the backend');
+  assert.ok(mute.held.size >= 2, 'both requests reached the backend');
 });
 
 // A connect that never completes needs SYNs dropped: an nft rule on the output hook for one loopback
@@ -173,13 +153,7 @@ test('proxy-connect-timeout: an endpoint whose SYNs are dropped times out, the n
   t.after(() => { spawnSync('nft', ['delete', 'table', 'ip', table], { timeout: 10_000 }); });
   await service(env.source, 'half', [{ ip: dark, port: good.port }, { ip: good.ip, port: good.port }]);
   await service(env.source, 'dark', [{ ip: dark, port: good.port }]);
-  const annotations = { [`${A}proxy-connect-timeout`]: '1' };
-  await env.source.create(INF.ingresses, ingress('half', [{ host: 'half.example', paths: [{ service: 'half' }] }], { annotations }));
-  await env.source.create(INF.ingresses, ingress('dark', [{ host: 'dark.example', paths: [{ service: 'dark' }] }], { annotations }));
-  await eventually(async () => {
-    const table = await tableNow(env);
-    assert.ok(table.router.match('half.example', '/', { exec: null }) && table.router.match('dark.example', '/', { exec: null }));
-  });
+  await routed(env, { 'half.example': 'half', 'dark.example': 'dark' }, { [`${A}proxy-connect-timeout`]: '1' });
   // Round robin sends one of the first two requests to the dark endpoint: that one waits out the
   // connect timeout and is answered by the next endpoint.
   const took: number[] = [];
@@ -210,14 +184,8 @@ test('load-balance ewma sends most requests to the faster endpoint', { timeout: 
   await new Promise<void>((r) => slow.listen(fast.port, slowIP, r));
   t.after(() => new Promise<void>((r) => { slow.closeAllConnections(); slow.close(() => r()); }));
   await service(env.source, 'mixed', [{ ip: slowIP, port: fast.port }, { ip: fast.ip, port: fast.port }]);
-  await env.source.create(INF.ingresses, ingress('ewma', [{ host: 'ewma.example', paths: [{ service: 'mixed' }] }], {
-    annotations: { [`${A}load-balance`]: 'ewma' },
-  }));
-  await env.source.create(INF.ingresses, ingress('rr', [{ host: 'rr.example', paths: [{ service: 'mixed' }] }]));
-  await eventually(async () => {
-    const table = await tableNow(env);
-    assert.ok(table.router.match('ewma.example', '/', { exec: null }) && table.router.match('rr.example', '/', { exec: null }));
-  });
+  await routed(env, { 'ewma.example': 'mixed' }, { [`${A}load-balance`]: 'ewma' });
+  await routed(env, { 'rr.example': 'mixed' }, {});
   const count = async (host: string, n: number) => {
     const by: Record<string, number> = {};
     for (let i = 0; i < n; i++) { const b = String((await get(env.httpPort, host, '/')).headers['x-backend']); by[b] = (by[b] ?? 0) + 1; }
@@ -229,9 +197,34 @@ test('load-balance ewma sends most requests to the faster endpoint', { timeout: 
   assert.ok((ewma['fast'] ?? 0) >= 34, `ewma: ${JSON.stringify(ewma)}`);
 });
 
+type Env = Awaited<ReturnType<typeof startEnv>>;
+
+// routed creates one Ingress per host (named after its first label) to the given Service, with the
+// annotations, and waits until the table being served routes every host.
+async function routed(env: Env, hosts: Record<string, string>, annotations: Record<string, string>): Promise<void> {
+  for (const [host, svc] of Object.entries(hosts)) {
+    await env.source.create(INF.ingresses, ingress(host.split('.')[0] ?? host, [{ host, paths: [{ service: svc }] }], { annotations }));
+  }
+  await eventually(async () => {
+    const table = await tableNow(env);
+    for (const host of Object.keys(hosts)) assert.ok(table.router.match(host, '/', { exec: null }), host);
+  });
+}
+
+// holdingServer is a backend on a fresh loopback address that accepts connections and never answers:
+// it reads nothing when paused (the ingress's writes stall), or reads and discards. Closed after the test.
+async function holdingServer(t: { after(f: () => Promise<void>): void }, paused: boolean): Promise<{ ip: string; port: number; held: Set<Socket> }> {
+  const ip = randomLoopback();
+  const held = new Set<Socket>();
+  const srv = createNetServer({ pauseOnConnect: paused }, (s) => { held.add(s); s.on('error', () => {}); if (!paused) s.resume(); });
+  await new Promise<void>((r) => srv.listen(0, ip, r));
+  t.after(() => new Promise<void>((r) => { for (const s of held) s.destroy(); srv.close(() => r()); }));
+  return { ip, port: (srv.address() as AddressInfo).port, held };
+}
+
 // tableNow returns the table being served: it forces a sync (an unrelated ConfigMap write) and
 // waits for that swap.
-async function tableNow(env: Awaited<ReturnType<typeof startEnv>>): Promise<import('../src/ingress/index.ts').RouteTable> {
+async function tableNow(env: Env): Promise<import('../src/ingress/index.ts').RouteTable> {
   const next = env.waitSwap();
   await upsert(env.source, INF.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `poke`, namespace: 'default' }, data: { t: String(Date.now()) } } as KubeObject);
   return next;

@@ -12,7 +12,7 @@ import { ConnPool, FastExchange, fastProxyAvailable } from './upstream/fast-prox
 import type { ClientResponse } from './upstream/fast-proxy.ts';
 import type { FastResponse } from './downstream/fast-response.ts';
 import type { RequestHead } from './downstream/request-head.ts';
-import { clientAddress, fastRequestHead, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaders } from './upstream/headers.ts';
+import { clientAddress, fastRequestHead, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaderList, upstreamHeaders } from './upstream/headers.ts';
 import type { HeadEnd } from './upstream/headers.ts';
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
@@ -91,11 +91,12 @@ export class IngressHandler {
       fx.start();
       return;
     }
-    const headers = upstreamHeaders(req.headers, fwd, ctx?.upstreamHeaders);
+    const extra = ctx?.upstreamHeaders;
     if (upstream.protocol === 'GRPC' || upstream.protocol === 'GRPCS') {
-      forwardGrpc(this.#pools, upstream, endpoint, req, res, upstreamPath, headers, config.readTimeoutMs, ctx ? () => runDone(ctx) : noop);
+      forwardGrpc(this.#pools, upstream, endpoint, req, res, upstreamPath, upstreamHeaders(req.headers, fwd, extra), config.readTimeoutMs, ctx ? () => runDone(ctx) : noop);
       return;
     }
+    const headers = req.httpVersionMajor === 1 ? upstreamHeaderList((req as IncomingMessage).rawHeaders, fwd, extra) : upstreamHeaders(req.headers, fwd, extra);
     const x = new Exchange(this.#forwarder, req, res, upstream, endpoint, config, upstreamPath, headers);
     x.setCookie = picked.setCookie;
     // A body without Content-Length (chunked, HTTP/2) is counted while it streams.

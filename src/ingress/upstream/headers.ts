@@ -133,9 +133,30 @@ export function forwardLinesOf(raw: string[], extra: Record<string, string> | un
   let s = '';
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    const k = name.toLowerCase();
-    if (k === 'host' || SKIP_REQUEST.has(k) || (extra !== undefined && k in extra)) continue;
-    s += name + ': ' + raw[i + 1] + '\r\n';
+    if (forwarded(name, extra)) s += name + ': ' + raw[i + 1] + '\r\n';
   }
   return s;
+}
+
+// upstreamHeaderList is upstreamHeaders for an HTTP/1.x request, in the flat [name, value, …] form
+// http.request takes: the client's header lines as it sent them (names in its case, repeated lines
+// kept, as nginx forwards them) minus Host and the SKIP_REQUEST ones, then the forwarding set and the
+// middlewares' additions. (HTTP/2 requests keep upstreamHeaders: their cookie crumbs must be joined.)
+export function upstreamHeaderList(raw: readonly string[], f: Forwarded, extra: Record<string, string> | undefined): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (forwarded(name, extra)) out.push(name, raw[i + 1] as string);
+  }
+  out.push('host', f.host, 'x-request-id', f.requestId, 'x-real-ip', f.clientIP, 'x-forwarded-for', f.clientIP,
+    'x-forwarded-host', f.host, 'x-forwarded-port', String(f.port), 'x-forwarded-proto', f.scheme, 'x-scheme', f.scheme);
+  if (extra) for (const k in extra) out.push(k.toLowerCase(), extra[k] as string);
+  return out;
+}
+
+// forwarded: a client header line named name goes upstream as it is (not Host, not hop-by-hop or one
+// the proxy sets, not one a middleware sets: extra's names are lower-case).
+function forwarded(name: string, extra: Record<string, string> | undefined): boolean {
+  const k = name.toLowerCase();
+  return k !== 'host' && !SKIP_REQUEST.has(k) && (extra === undefined || !(k in extra));
 }

@@ -31,7 +31,7 @@ export class Exchange {
   config: RouteAnnotations;
   method: string;
   path: string;
-  headers: OutgoingHttpHeaders;
+  headers: OutgoingHttpHeaders | string[];   // a flat [name, value, …] list for HTTP/1.x clients
   extraResponse: Record<string, string> | undefined;
   setCookie: string | undefined;
   hasBody: boolean;
@@ -49,7 +49,7 @@ export class Exchange {
   forwarder: HttpForwarder;
   onDone: (() => void)[] | undefined;
 
-  constructor(f: HttpForwarder, req: DownReq, res: DownRes, up: Upstream, e: Endpoint, cfg: RouteAnnotations, path: string, headers: OutgoingHttpHeaders) {
+  constructor(f: HttpForwarder, req: DownReq, res: DownRes, up: Upstream, e: Endpoint, cfg: RouteAnnotations, path: string, headers: OutgoingHttpHeaders | string[]) {
     this.forwarder = f; this.req = req; this.res = res; this.upstream = up; this.endpoint = e; this.config = cfg;
     this.method = req.method ?? 'GET'; this.path = path; this.headers = headers;
     this.extraResponse = undefined; this.setCookie = undefined;
