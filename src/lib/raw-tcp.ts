@@ -51,6 +51,12 @@ const kRead = stream?.kReadBytesOrError ?? 0;
 // lastRead is the byte count (> 0), 0, or errno (< 0; UV_EOF at the end) of the read being delivered.
 export function lastRead(): number { return state[kRead] ?? 0; }
 
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+// latin1Text is buf[0, n) as latin1 text, one char per byte (lossless for any bytes, and what the raw
+// string writes take): how a read into a user buffer becomes a string, once.
+export function latin1Text(buf: Buffer, n: number): string { return (buf as Latin1Buffer).latin1Slice(0, n); }
+
 // connectTcp starts a connection to ip:port; done runs with `this` the request (owner on it) and a status
 // (0 or an errno). Returns the handle, or an errno when the connect could not even start.
 export function connectTcp(ip: string, port: number, done: ConnectRequest['oncomplete'], owner: unknown): TcpHandle | number {

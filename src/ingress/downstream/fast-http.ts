@@ -12,7 +12,7 @@
 // one sweep over the connections.
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { lastRead, shutdownTcp, UV_EOF } from '../../lib/raw-tcp.ts';
+import { lastRead, latin1Text, shutdownTcp, UV_EOF } from '../../lib/raw-tcp.ts';
 import type { ShutdownRequest, TcpHandle } from '../../lib/raw-tcp.ts';
 import { writeRawString } from '../../lib/raw-write.ts';
 import type { WriteRequest } from '../../lib/raw-write.ts';
@@ -298,7 +298,7 @@ function onRead(this: TcpHandle): undefined {
   const c = conn(this);
   if (!c || c.closed) return undefined;
   const n = lastRead();
-  if (n > 0) { c.activeAt = clock; c.received((READ_BUFFER as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, n)); }
+  if (n > 0) { c.activeAt = clock; c.received(latin1Text(READ_BUFFER, n)); }
   else if (n === UV_EOF) c.halfClosed();
   else if (n < 0) c.destroy();
   return undefined;

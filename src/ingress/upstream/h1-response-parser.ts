@@ -4,6 +4,7 @@
 // then the body framed by Content-Length, chunked encoding (decoded), or the connection's end. It works
 // on latin1 text (one char per byte: lossless for any bytes), which is what the client writes take, so
 // a read is turned into a string once and the body goes on as slices of it.
+import { latin1Text } from '../../lib/raw-tcp.ts';
 
 // Flags of the header lines passed to onHead.
 export const HAS_LENGTH = 1, HAS_DATE = 4;
@@ -65,8 +66,6 @@ function digits(t: string, from: number, to: number): number {
   return v;
 }
 
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
 export class H1ResponseParser {
   sink: ResponseSink | undefined;
   noBody = false;                 // set for HEAD requests: the head is the whole response
@@ -92,23 +91,20 @@ export class H1ResponseParser {
   // execute consumes b[0, len); false when bytes arrived outside a response or the response is malformed
   // (the connection is unusable; the sink heard onError for the latter).
   execute(b: Buffer, len = b.length): boolean {
-    return this.text((b as Latin1Buffer).latin1Slice(0, len));
+    return this.text(latin1Text(b, len));
   }
 
   // text consumes t, latin1 text of the bytes read.
   text(t: string): boolean {
+    // an incomplete head or chunk-size line waits in #pending for the rest (and the state is unchanged)
+    if (this.#pending !== undefined) { t = this.#pending + t; this.#pending = undefined; }
     let p = 0;
-    let len = t.length;
+    const len = t.length;
     while (p < len) {
       switch (this.#state) {
         case HEAD: {
-          if (this.#pending !== undefined) { t = this.#pending + t.slice(p); this.#pending = undefined; p = 0; len = t.length; }
           const end = t.indexOf('\r\n\r\n', p);
-          if (end < 0) {
-            if (len - p > MAX_HEAD) { this.#fail('response head too large'); return false; }
-            this.#pending = p === 0 ? t : t.slice(p);
-            return true;
-          }
+          if (end < 0) return this.#stash(t, p, MAX_HEAD, 'response head too large');
           if (!this.#head(t, p, end)) return false;
           p = end + 4;
           if ((this.#state as number) === DONE) this.#finish();
@@ -126,13 +122,8 @@ export class H1ResponseParser {
           this.sink?.onBody(p === 0 ? t : t.slice(p));
           return true;
         case CHUNK_SIZE: case TRAILERS: {
-          if (this.#pending !== undefined) { t = this.#pending + t.slice(p); this.#pending = undefined; p = 0; len = t.length; }
           const nl = t.indexOf('\n', p);
-          if (nl < 0) {
-            if (len - p > MAX_CHUNK_LINE) { this.#fail('bad chunk'); return false; }
-            this.#pending = p === 0 ? t : t.slice(p);
-            return true;
-          }
+          if (nl < 0) return this.#stash(t, p, MAX_CHUNK_LINE, 'bad chunk');
           const line = t.slice(p, nl).trim();
           p = nl + 1;
           if (this.#state === TRAILERS) { if (line === '') this.#finish(); break; }
@@ -239,6 +230,14 @@ export class H1ResponseParser {
     } else if (length >= 0) { this.#remaining = length; this.#state = length === 0 ? DONE : FIXED; }
     else { this.#state = UNTIL_CLOSE; this.#keepAlive = false; }
     this.sink?.onHead(status, lines, flags, this.#keepAlive);
+    return true;
+  }
+
+  // #stash keeps t[p..], the start of a head or line, for the next read; false (failed) when it is
+  // already longer than max.
+  #stash(t: string, p: number, max: number, message: string): boolean {
+    if (t.length - p > max) { this.#fail(message); return false; }
+    this.#pending = p === 0 ? t : t.slice(p);
     return true;
   }
 
