@@ -17,7 +17,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveNodeFlags } from '../src/cli/serve-flags.ts';
@@ -30,9 +30,8 @@ const PORT = { portico1: 23101, portico5k: 23102, nginx1: 23201, nginx5k: 23202,
 const HOST = 'bench.example';
 const PATH = '/app/x/y';
 const RULES = 5000;
-// SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec) on one CPU, the
-// core the bench pins each proxy to (all of them when not pinned).
-const SERVE_NODE_ARGS = serveNodeFlags([], pinned ? 1 : availableParallelism()).join(' ');
+// SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec).
+const SERVE_NODE_ARGS = serveNodeFlags([]).join(' ');
 const role = process.argv[2];
 
 // ruleSet is the 5,000-rule configuration every proxy gets: 2,500 other hosts with one path each, and

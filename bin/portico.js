@@ -4,13 +4,12 @@
 // `serve` re-executes itself once (same PID, process.execve) tuned for a data plane:
 // - glibc's malloc trim threshold raised: otherwise glibc hands the proxy's 64 KiB socket read buffers back
 //   to the kernel and faults them in again on every read, which halves bulk throughput (bench/l4.ts);
-// - the V8 flags of src/cli/serve-flags.ts (young generation size; GC on the main thread on one CPU).
+// - the V8 flags of src/cli/serve-flags.ts (a 64 MiB young generation unless the user gave a size).
 // PORTICO_MALLOC=default opts out of both; V8 flags given by the user are kept.
 if (process.argv[2] === 'serve' && process.platform === 'linux' && typeof process.execve === 'function'
   && process.env.GLIBC_TUNABLES === undefined && process.env.PORTICO_MALLOC !== 'default') {
   const { serveNodeFlags } = await import('../src/cli/serve-flags.ts');
-  const { availableParallelism } = await import('node:os');
-  const flags = serveNodeFlags([...process.execArgv, process.env.NODE_OPTIONS ?? ''], availableParallelism());
+  const flags = serveNodeFlags([...process.execArgv, process.env.NODE_OPTIONS ?? '']);
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)],
     { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=268435456' });
 }

@@ -3,20 +3,15 @@
 // - a 64 MiB young generation (--max-semi-space-size=64) unless the user gave a size: the proxies'
 //   per-request objects die young, and fewer scavenges cut the ingress's CPU per request by about a
 //   fifth (bench/ingress.ts, 39 -> 30 µs) with no change to the API server's GET latency or RSS at
-//   10,000 Services (bench/api.ts);
-// - on one CPU (an edge box, or a process pinned to a core), the garbage collector's work stays on the
-//   main thread (--single-threaded-gc): helper threads there only take turns with the event loop, a
-//   scavenge takes longer split across them (0.27 vs 0.17 ms at the median, ingress under load), and a
-//   helper that gets the core keeps it for milliseconds while requests wait (perf sched: 3-4 ms);
-// - no memory reducer (--no-memory-reducer): after a few seconds without traffic V8 shrinks the young
-//   generation and starts a full GC, which then finishes when traffic comes back: the first second of
-//   load after idle had a p99 of 3-10 ms (bench/ingress.ts, the second before each latency pass), without
-//   it 1.7-2.4 ms after the first pass. The heap is not shrunk while idle; it still is collected under load.
-export function serveNodeFlags(given: readonly string[], cpus: number): string[] {
-  const has = (flag: string) => given.some((a) => a.includes(flag));
-  const flags: string[] = [];
-  if (!has('--max-semi-space-size')) flags.push('--max-semi-space-size=64');
-  if (!has('memory-reducer')) flags.push('--no-memory-reducer');
-  if (cpus === 1 && !has('--single-threaded-gc') && !has('--no-single-threaded-gc')) flags.push('--single-threaded-gc');
-  return flags;
+//   10,000 Services (bench/api.ts).
+// Measured and not used (the process also runs the API server and its controllers):
+// - --single-threaded-gc, even on one CPU: the ingress's scavenges got shorter (0.27 -> 0.17 ms at the
+//   median) but the API server's full GCs atomic: GET p99 while creating 3,000 Services on one core
+//   118-181 ms instead of 34-36, event-loop stalls up to 239 ms (bench/api.ts, COUNT=3000, pinned).
+// - --no-memory-reducer: without it V8, after a few idle seconds, shrinks the young generation and starts
+//   a full GC that may finish when traffic comes back (the ingress's first second after idle: p99 3-10
+//   ms instead of 1.7-2.4 in bench/ingress.ts); with it the heap is not given back while idle, which an
+//   edge box running the control plane after a burst of writes would see as memory that never returns.
+export function serveNodeFlags(given: readonly string[]): string[] {
+  return given.some((a) => a.includes('--max-semi-space-size')) ? [] : ['--max-semi-space-size=64'];
 }
