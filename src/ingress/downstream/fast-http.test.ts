@@ -174,7 +174,7 @@ test('the fast path sends and answers the same bytes as node:http', async (t) =>
   const origin = await startOrigin();
   const fast = await startIngress(origin.port, true, dir);
   const slow = await startIngress(origin.port, false, dir);
-  t.after(async () => { await fast.close(); await slow.close(); origin.server.close(); rmSync(dir, { recursive: true, force: true }); });
+  t.after(async () => { await fast.close(); await slow.close(); origin.stop(); rmSync(dir, { recursive: true, force: true }); });
   for (const c of CASES) {
     const out: { client: string; origin: string[] }[] = [];
     for (const srv of [slow, fast]) {
@@ -202,7 +202,7 @@ for (const fastPath of [true, false]) {
     const dir = mkdtempSync(join(tmpdir(), 'portico-fast-'));
     const origin = await startOrigin();
     const srv = await startIngress(origin.port, fastPath, dir);
-    t.after(async () => { await srv.close(); origin.server.close(); rmSync(dir, { recursive: true, force: true }); });
+    t.after(async () => { await srv.close(); origin.stop(); rmSync(dir, { recursive: true, force: true }); });
     const left = await exchange(srv.port, [req('/slow')], 50);
     assert.equal(left.text, '');
     await new Promise((r) => setTimeout(r, 400));
@@ -223,7 +223,7 @@ for (const fastPath of [true, false]) {
     const dir = mkdtempSync(join(tmpdir(), 'portico-fast-'));
     const origin = await startOrigin();
     const srv = await startIngress(origin.port, fastPath, dir);
-    t.after(() => { origin.server.close(); rmSync(dir, { recursive: true, force: true }); });
+    t.after(() => { origin.stop(); rmSync(dir, { recursive: true, force: true }); });
     const idle = await new Promise<Socket>((r) => { const s = connect(srv.port, '127.0.0.1', () => r(s)); s.on('error', () => {}); });
     const idleClosed = new Promise<void>((r) => idle.on('close', () => r()));
     const pending = exchange(srv.port, [req('/slow')], 1_000);
