@@ -12,6 +12,7 @@
 // duplicates joined with ", ", cookies with "; ", set-cookie as an array, the single-valued ones keep
 // the first), is built only when something asks for it (canary, affinity, hashing).
 import type { IncomingHttpHeaders } from 'node:http';
+import { NameKinds } from '../header-names.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
 
@@ -44,25 +45,7 @@ const NAMES: [string, number][] = [
   ...['keep-alive', 'proxy-connection', 'te', 'trailer', 'proxy-authorization', 'x-forwarded-for', 'x-forwarded-proto',
     'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'x-original-uri', 'x-scheme'].map((n) => [n, SKIP] as [string, number]),
 ];
-// BY_HASH: nameHash of each name → [name, kind] (the names' hashes differ; a match is then verified)
-const BY_HASH = new Map<number, [string, number]>();
-for (const [n, k] of NAMES) BY_HASH.set(nameHash(n, 0, n.length), [n, k]);
-if (BY_HASH.size !== NAMES.length) throw new Error("request-head: two names share a hash");
-
-function nameHash(s: string, from: number, to: number): number {
-  let h = 0;
-  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (s.charCodeAt(i) | 0x20)) | 0;
-  return h;
-}
-
-// kindOf is the kind of the name text[from, to) (case-insensitive), given its hash; 0 for other names.
-function kindOf(text: string, from: number, to: number, hash: number): number {
-  const e = BY_HASH.get(hash);
-  if (e === undefined || e[0].length !== to - from) return 0;
-  const n = e[0];
-  for (let k = 0; k < n.length; k++) if ((text.charCodeAt(from + k) | 0x20) !== n.charCodeAt(k)) return 0;
-  return e[1];
-}
+const KINDS = new NameKinds(NAMES, 'request-head');
 
 export class RequestHead {
   readonly method: string;
@@ -116,14 +99,14 @@ export function parseRequestHead(text: string, len = text.length): RequestHead |
       const c = text.charCodeAt(p);
       if (c === 58) break;   // ':'
       if (c >= 128 || TCHAR[c] === 0) return undefined;
-      hash = (Math.imul(hash, 31) + (c | 0x20)) | 0;
+      hash = (Math.imul(hash, 31) + (c | 0x20)) | 0;   // header-names.ts foldedHash, as it goes
     }
     if (p === i || p === e) return undefined;
     let vs = p + 1, ve = e;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
     for (let k = vs; k < ve; k++) { const c = text.charCodeAt(k); if ((c < 0x20 && c !== 9) || c > 0x7e) return undefined; }
-    const kind = kindOf(text, i, p, hash);
+    const kind = KINDS.kind(text, i, p, hash);
     switch (kind) {
       case 0: break;
       case HOST: if (host === undefined) host = text.slice(vs, ve); break;

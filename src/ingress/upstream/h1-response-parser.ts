@@ -5,6 +5,7 @@
 // on latin1 text (one char per byte: lossless for any bytes), which is what the client writes take, so
 // a read is turned into a string once and the body goes on as slices of it.
 import { latin1Text } from '../../lib/raw-tcp.ts';
+import { folded, foldedHash, NameKinds } from '../header-names.ts';
 
 // Flags of the header lines passed to onHead.
 export const HAS_LENGTH = 1, HAS_DATE = 4;
@@ -19,39 +20,20 @@ export interface ResponseSink {
 const HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_CRLF = 4, TRAILERS = 5, UNTIL_CLOSE = 6, DONE = 7;
 const MAX_HEAD = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
-// hop-by-hop response fields and the framing ones, by lower-case name; matched by a hash of the name
-// folded to lower case, then verified char by char (no string made per name)
+// hop-by-hop response fields and the framing ones, by lower-case name (header-names.ts: no string made
+// per name)
 const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4, DATE = 5;
-const SPECIAL: [string, number][] = [
+const SPECIAL = new NameKinds([
   ['content-length', CONTENT_LENGTH], ['date', DATE], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
   ['keep-alive', DROP], ['proxy-connection', DROP], ['upgrade', DROP], ['trailer', DROP],
-];
-const BY_HASH = new Map<number, [string, number]>();
-for (const e of SPECIAL) BY_HASH.set(foldedHash(e[0], 0, e[0].length), e);
-if (BY_HASH.size !== SPECIAL.length) throw new Error('h1-response-parser: two names share a hash');
+], 'h1-response-parser');
 
-function foldedHash(s: string, from: number, to: number): number {
-  let h = 0;
-  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (s.charCodeAt(i) | 0x20)) | 0;
-  return h;
-}
-
-// kindOf is the kind of the name t[from, to), case-insensitive; 0 for the names passed on as they are.
+// kindOf is the kind of the name t[from, to), case-insensitive; 0 for the names passed on as they are
+// (the lengths of SPECIAL's names spare the others the hash).
 function kindOf(t: string, from: number, to: number): number {
   const n = to - from;
   if (n !== 4 && n !== 7 && n !== 10 && n !== 14 && n !== 16 && n !== 17) return 0;
-  const e = BY_HASH.get(foldedHash(t, from, to));
-  if (e === undefined || e[0].length !== n) return 0;
-  const name = e[0];
-  for (let k = 0; k < n; k++) if ((t.charCodeAt(from + k) | 0x20) !== name.charCodeAt(k)) return 0;
-  return e[1];
-}
-
-// folded: t[from, to) is word (lower-case letters and '-'), in any case.
-function folded(t: string, from: number, to: number, word: string): boolean {
-  if (to - from !== word.length) return false;
-  for (let k = 0; k < word.length; k++) if ((t.charCodeAt(from + k) | 0x20) !== word.charCodeAt(k)) return false;
-  return true;
+  return SPECIAL.kind(t, from, to, foldedHash(t, from, to));
 }
 
 // digits is the value of t[from, to) when it is 1 to 15 decimal digits, else -1.

@@ -27,14 +27,8 @@ export function upstreamHeaders(h: IncomingHttpHeaders, f: Forwarded, extra: Rec
     if (k.charCodeAt(0) === 58 || SKIP_REQUEST.has(k)) continue;   // ':'
     out[k] = h[k];
   }
-  out['host'] = f.host;
-  out['x-request-id'] = f.requestId;
-  out['x-real-ip'] = f.clientIP;
-  out['x-forwarded-for'] = f.clientIP;
-  out['x-forwarded-host'] = f.host;
-  out['x-forwarded-port'] = String(f.port);
-  out['x-forwarded-proto'] = f.scheme;
-  out['x-scheme'] = f.scheme;
+  const set = forwardingSet(f);
+  for (let i = 0; i < set.length; i += 2) out[set[i] as string] = set[i + 1];
   if (extra) for (const k in extra) out[k.toLowerCase()] = extra[k];
   return out;
 }
@@ -90,10 +84,9 @@ export function clientAddress(a: string | undefined): string {
 // client's header lines as they came minus hop-by-hop ones (forwardLines, see forwardLinesOf), then the
 // forwarding set, then the middlewares' additions.
 export function requestHead(method: string, path: string, forwardLines: string, f: Forwarded, extra: Record<string, string> | undefined): string {
-  let s = method + ' ' + path + ' HTTP/1.1\r\nhost: ' + f.host + '\r\n' + forwardLines + 'x-request-id: ' + f.requestId + '\r\n' +
-    forwardedLines(f.clientIP, f.scheme, f.host, f.port);
-  if (extra) for (const k in extra) s += k + ': ' + extra[k] + '\r\n';
-  return s + '\r\n';
+  let end = forwardedLines(f.clientIP, f.scheme, f.host, f.port);
+  if (extra) for (const k in extra) end += k + ': ' + extra[k] + '\r\n';
+  return fastRequestHead(method, path, f.host, forwardLines, f.requestId, end + '\r\n');
 }
 
 // forwardedLines are the X-Real-IP / X-Forwarded-* lines after X-Request-ID.
@@ -121,7 +114,8 @@ export class HeadEnd {
   }
 }
 
-// fastRequestHead is requestHead for the fast path: the end comes from the connection's HeadEnd.
+// fastRequestHead is the request line, Host, the client's lines and X-Request-ID, then end: the rest of
+// the head (the fast path: its connection's HeadEnd).
 export function fastRequestHead(method: string, path: string, host: string, forwardLines: string, requestId: string, end: string): string {
   return method + ' ' + path + ' HTTP/1.1\r\nhost: ' + host + '\r\n' + forwardLines + 'x-request-id: ' + requestId + '\r\n' + end;
 }
@@ -148,10 +142,16 @@ export function upstreamHeaderList(raw: readonly string[], f: Forwarded, extra: 
     const name = raw[i] as string;
     if (forwarded(name, extra)) out.push(name, raw[i + 1] as string);
   }
-  out.push('host', f.host, 'x-request-id', f.requestId, 'x-real-ip', f.clientIP, 'x-forwarded-for', f.clientIP,
-    'x-forwarded-host', f.host, 'x-forwarded-port', String(f.port), 'x-forwarded-proto', f.scheme, 'x-scheme', f.scheme);
+  out.push(...forwardingSet(f));
   if (extra) for (const k in extra) out.push(k.toLowerCase(), extra[k] as string);
   return out;
+}
+
+// forwardingSet is what the proxy sets upstream, as a flat [name, value, …] list (the HTTP/1.1 heads
+// write the same set as text: requestHead).
+function forwardingSet(f: Forwarded): string[] {
+  return ['host', f.host, 'x-request-id', f.requestId, 'x-real-ip', f.clientIP, 'x-forwarded-for', f.clientIP,
+    'x-forwarded-host', f.host, 'x-forwarded-port', String(f.port), 'x-forwarded-proto', f.scheme, 'x-scheme', f.scheme];
 }
 
 // forwarded: a client header line named name goes upstream as it is (not Host, not hop-by-hop or one
