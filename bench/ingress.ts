@@ -1,8 +1,11 @@
 // bench/ingress.ts — side-by-side L7 benchmark on loopback, in one run: direct to the origin, Portico's
 // ingress data plane, nginx as a reverse proxy with upstream keepalive, HAProxy in http mode — each with
 // 1 routing rule and with 5,000 rules. Same recipe as ../shared/bench/peers.sh: every proxy pinned to
-// cpu0 (alone), the origin (nginx "ok") and the load (wrk, the latency client) on cpu1. Passes are
-// interleaved; it prints medians (min–max) and the ratios Portico/nginx, Portico/HAProxy, 5000/1.
+// cpu0, the origin (nginx "ok") and the load (wrk, the latency client) on cpu1. The target measured is
+// alone on cpu0: the other proxies are stopped (SIGSTOP) meanwhile, so none of them takes the core from it
+// (an idle Node process runs a memory-reducing GC of its heap a few seconds after its traffic stops; a
+// 5,000-rule one took ~18 ms of cpu0 in the middle of other targets' passes). Passes are interleaved; it
+// prints medians (min–max) and the ratios Portico/nginx, Portico/HAProxy, 5000/1.
 //
 //   rps      wrk -t2 -c50 -d<secs> keep-alive GET (Host: bench.example, path /app/x/y)
 //   latency  p50/p99 at half of nginx's median req/s (1-rule): wrk paced by a Lua delay() over 50 keep-alive
@@ -21,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveNodeFlags } from '../src/cli/serve-flags.ts';
-import { cpuTicks, pacedWrk, pinned, run, start, which } from './peers-lib.ts';
+import { cpuTicks, freeze, pacedWrk, pinned, run, start, thaw, which } from './peers-lib.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE = process.execPath;
@@ -159,14 +162,14 @@ async function main(): Promise<void> {
     for (const [name, port, rules] of [['portico1', PORT.portico1, 1], ['portico5k', PORT.portico5k, RULES]] as const) {
       if (!want('portico')) continue;
       const nodeArgs = (process.env['NODE_ARGS'] ?? SERVE_NODE_ARGS).split(' ').filter(Boolean);
-      const p = start(0, NODE, [...nodeArgs, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), SELF, 'portico', String(port), String(rules)], { BENCH_DIR: dir });
+      const p = start(0, NODE, [...nodeArgs, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), SELF, 'portico', String(port), String(rules)], { BENCH_DIR: dir }, true);
       procs.push(p);
       targets.push({ name, port, procs: [p] });
     }
     if (want('nginx')) {
       for (const [name, port, rules] of [['nginx1', PORT.nginx1, 1], ['nginx5k', PORT.nginx5k, RULES]] as const) {
         writeFileSync(join(dir, `${name}.conf`), nginxConf(dir, port, rules, name));
-        const p = start(0, nginx, ['-p', dir, '-c', join(dir, `${name}.conf`), '-g', 'daemon off;', '-e', join(dir, `${name}.start.err`)]);
+        const p = start(0, nginx, ['-p', dir, '-c', join(dir, `${name}.conf`), '-g', 'daemon off;', '-e', join(dir, `${name}.start.err`)], undefined, true);
         procs.push(p);
         targets.push({ name, port, procs: [p] });
       }
@@ -174,17 +177,22 @@ async function main(): Promise<void> {
     const haproxy = which('haproxy');
     if (haproxy && want('haproxy')) {
       writeFileSync(join(dir, 'haproxy.cfg'), haproxyConf(dir, RULES));
-      const p = start(0, haproxy, ['-db', '-f', join(dir, 'haproxy.cfg')]);
+      const p = start(0, haproxy, ['-db', '-f', join(dir, 'haproxy.cfg')], undefined, true);
       procs.push(p);
       targets.push({ name: 'haproxy1', port: PORT.haproxy1, procs: [p] }, { name: 'haproxy5k', port: PORT.haproxy5k, procs: [p] });
     }
     for (const t of targets) await waitPort(t.port);
-    for (const t of targets) wrk(t, 2);   // warm-up (V8 compiles the hot path)
+    // alone leaves t the only proxy running on cpu0 (the origin, on cpu1, always runs)
+    const proxies = procs.filter((p) => p !== origin);
+    const alone = (t: Target) => { for (const p of proxies) if (!t.procs.includes(p)) freeze(p); for (const p of t.procs) thaw(p); };
+    process.once('SIGINT', () => { for (const p of proxies) { thaw(p); p.kill('SIGTERM'); } process.exit(130); });
+    for (const t of targets) { alone(t); wrk(t, 2); }   // warm-up (V8 compiles the hot path)
     const rps = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();
     for (let pass = 1; pass <= passes; pass++) {
       const line: string[] = [];
       for (const t of targets) {
+        alone(t);
         await new Promise((r) => setTimeout(r, 300));
         const c0 = cpuTicks(t.procs);
         const v = wrk(t, secs);
@@ -201,6 +209,7 @@ async function main(): Promise<void> {
     for (let pass = 1; pass <= passes; pass++) {
       const line: string[] = [];
       for (const t of targets) {
+        alone(t);
         await new Promise((r) => setTimeout(r, 300));
         // 1 s of the same paced load first, not measured (every target alike): the pass measures the
         // steady state, as a proxy under constant traffic sees it. Without it, the first seconds after the
@@ -237,7 +246,7 @@ async function main(): Promise<void> {
       `portico5k/portico1=${(m('portico5k') / m('portico1')).toFixed(2)} nginx5k/nginx1=${(m('nginx5k') / m('nginx1')).toFixed(2)} haproxy5k/haproxy1=${(m('haproxy5k') / m('haproxy1')).toFixed(2)}`);
     console.log(`per-pass ratios (median): portico1/nginx1=${pr('portico1', 'nginx1')} portico5k/portico1=${pr('portico5k', 'portico1')} nginx5k/nginx1=${pr('nginx5k', 'nginx1')} haproxy5k/haproxy1=${pr('haproxy5k', 'haproxy1')}`);
   } finally {
-    for (const p of procs) p.kill('SIGTERM');
+    for (const p of procs) { thaw(p); p.kill('SIGTERM'); }
     await new Promise((r) => setTimeout(r, 500));
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

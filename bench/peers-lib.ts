@@ -12,10 +12,20 @@ function cmdOn(cpu: number, cmd: string, args: string[]): [string, string[]] {
   return pinned ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
 }
 
-// start runs cmd on cpu in the background (stdout dropped, stderr shown).
-export function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+// start runs cmd on cpu in the background (stdout dropped, stderr shown). With group, it leads a process
+// group of its own (its workers included), which freeze/thaw stop and resume as one.
+export function start(cpu: number, cmd: string, args: string[], env?: NodeJS.ProcessEnv, group = false): ChildProcess {
   const [c, a] = cmdOn(cpu, cmd, args);
-  return spawn(c, a, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+  return spawn(c, a, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env }, detached: group });
+}
+
+// freeze stops (SIGSTOP) the process group a `start(…, group)` process leads; thaw resumes it. A frozen
+// proxy takes no CPU at all (no timers, no idle-time GC), so a benchmark can leave the target it measures
+// alone on its core.
+export function freeze(p: ChildProcess): void { signalGroup(p, 'SIGSTOP'); }
+export function thaw(p: ChildProcess): void { signalGroup(p, 'SIGCONT'); }
+function signalGroup(p: ChildProcess, sig: NodeJS.Signals): void {
+  try { if (p.pid && p.exitCode === null) process.kill(-p.pid, sig); } catch { /* gone */ }
 }
 
 // run runs cmd on cpu to its end (at most 2 minutes) and returns its stdout and stderr.
