@@ -9,7 +9,7 @@
 //
 //   rps      wrk -t2 -c50 -d<secs> keep-alive GET (Host: bench.example, path /app/x/y)
 //   latency  p50/p99 at half of nginx's median req/s (1-rule): wrk paced by a Lua delay() over 50 keep-alive
-//            connections, after 1 s of the same load not measured; "added" = target p99 - direct p99
+//            connections, after 3 s of the same load not measured; "added" = target p99 - direct p99
 //   CPU µs/req  the target's user+system CPU per request during the wrk runs (robust on a shared machine)
 //
 // Portico runs the real compile → Router → IngressHandler → IngressServer path over an in-memory
@@ -33,6 +33,10 @@ const PORT = { portico1: 23101, portico5k: 23102, nginx1: 23201, nginx5k: 23202,
 const HOST = 'bench.example';
 const PATH = '/app/x/y';
 const RULES = 5000;
+// WARM_SECS of the paced load go before each latency pass, not measured: a proxy just thawed catches up on
+// what its timers missed while frozen (a Node process: V8's memory reducer marks the whole heap, then a
+// final pause, up to 18 ms for the 5,000-rule one, that ran into the pass after a 1 s warm-up).
+const WARM_SECS = 3;
 // SERVE_NODE_ARGS are the V8 flags bin/portico.js gives `portico serve` (its re-exec).
 const SERVE_NODE_ARGS = serveNodeFlags([]).join(' ');
 const role = process.argv[2];
@@ -185,7 +189,8 @@ async function main(): Promise<void> {
     // alone leaves t the only proxy running on cpu0 (the origin, on cpu1, always runs)
     const proxies = procs.filter((p) => p !== origin);
     const alone = (t: Target) => { for (const p of proxies) if (!t.procs.includes(p)) freeze(p); for (const p of t.procs) thaw(p); };
-    process.once('SIGINT', () => { for (const p of proxies) { thaw(p); p.kill('SIGTERM'); } process.exit(130); });
+    // the proxies lead process groups of their own: a ^C or kill of the bench does not reach them
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { for (const p of procs) { thaw(p); p.kill('SIGTERM'); } process.exit(130); });
     for (const t of targets) { alone(t); wrk(t, 2); }   // warm-up (V8 compiles the hot path)
     const rps = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();
@@ -211,19 +216,19 @@ async function main(): Promise<void> {
       for (const t of targets) {
         alone(t);
         await new Promise((r) => setTimeout(r, 300));
-        // 1 s of the same paced load first, not measured (every target alike): the pass measures the
+        // WARM_SECS of the same paced load first, not measured (every target alike): the pass measures the
         // steady state, as a proxy under constant traffic sees it. Without it, the first seconds after the
-        // ~30 s the other targets ran are a Node process resuming from idle (V8 has shrunk the young
-        // generation and may be finishing a memory-reducing GC): Portico's first pass was 7-37 ms in some runs.
+        // other targets ran are a Node process resuming from idle (V8 has shrunk the young generation and
+        // may be finishing a memory-reducing GC): Portico's first pass was 7-37 ms in some runs.
         if (process.env['LOOP_STATS']) console.error(`${clock()} latency ${t.name}`);
-        const w = lat(t, rate, 1, dir);
+        const w = lat(t, rate, WARM_SECS, dir);
         const l = lat(t, rate, Math.min(secs, 5), dir);
         const e = lats.get(t.name) ?? { p50: [], p99: [], rps: [] };
         e.p50.push(l.p50); e.p99.push(l.p99); e.rps.push(l.rps);
         lats.set(t.name, e);
         line.push(`${t.name}=${l.p99.toFixed(2)} (${w.p99.toFixed(2)})`);
       }
-      console.log(`latency pass ${pass}/${passes} at ${rate} req/s, p99 ms (of the second before): ${line.join(' ')}`);
+      console.log(`latency pass ${pass}/${passes} at ${rate} req/s, p99 ms (of the warm-up before): ${line.join(' ')}`);
     }
     const paced = [...lats.values()].flatMap((e) => e.rps);
     console.log(`\npasses=${passes} seconds=${secs} pinned=${pinned} (proxies on cpu0; origin + load on cpu1); latency at ${rate} req/s asked (half nginx's 1-rule median), ${median(paced).toFixed(0)} req/s carried (median)`);

@@ -12,8 +12,8 @@ import { ConnPool, FastExchange, fastProxyAvailable } from './upstream/fast-prox
 import type { ClientResponse } from './upstream/fast-proxy.ts';
 import type { FastResponse } from './downstream/fast-response.ts';
 import type { RequestHead } from './downstream/request-head.ts';
-import { clientAddress, fastRequestHead, forwardLinesOf, hostOf, requestHead, requestId, requestIdOf, upstreamHeaderList, upstreamHeaders } from './upstream/headers.ts';
-import type { HeadEnd } from './upstream/headers.ts';
+import { clientAddress, forwardLinesOf, hostOf, requestHead, requestId, requestIdLine, upstreamHeaderList, upstreamHeaders } from './upstream/headers.ts';
+import type { ClientHeads } from './upstream/headers.ts';
 import { Exchange, HttpForwarder, sendError } from './upstream/http-proxy.ts';
 import type { DownReq, DownRes } from './upstream/http-proxy.ts';
 import type { Pools } from './upstream/pools.ts';
@@ -112,13 +112,12 @@ export class IngressHandler {
   // HTTP/1.1 without a body. It returns false, before anything is sent, when the request needs
   // node:http's objects (a middleware chain, a backend that is not plain HTTP); the connection then
   // goes to node:http, which serves this request through handle().
-  // peer is the client connection's HeadEnd (its address, and the end of the heads it sends upstream).
-  handleFast(req: RequestHead, peer: HeadEnd, res: FastResponse, l: Listener): boolean {
+  // peer is the client connection's ClientHeads (its address, and the heads its requests send upstream).
+  handleFast(req: RequestHead, peer: ClientHeads, res: FastResponse, l: Listener): boolean {
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const rawHost = req.host;
-    const host = hostOf(rawHost);
+    const host = peer.host(req.host);
     const route = this.table.router.match(host, path, this.#match);
     if (!route) { sendError(res, 404); return true; }
     if ((l.scheme === 'http' ? route.httpChain : route.httpsChain).length > 0) return false;
@@ -135,7 +134,7 @@ export class IngressHandler {
     else pickEndpoint(upstream, config, facts, this.#now(), picked);
     const endpoint = picked.endpoint;
     if (!endpoint) { sendError(res, 503); return true; }
-    const head = fastRequestHead(req.method, url, rawHost, req.forwardLines, requestIdOf(req.requestId), peer.for(rawHost));
+    const head = peer.head(req.requestLine, req.host, req.forwardLines, requestIdLine(req.requestId));
     const fx = new FastExchange(res, upstream, endpoint, config, head, req.method, this.#conns, this.#now);
     fx.setCookie = picked.setCookie;
     fx.start();

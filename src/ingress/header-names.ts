@@ -1,15 +1,7 @@
-// Header names matched where they lie in the text, without making a string of them: a hash of the name
-// folded to lower case picks the one candidate a table can hold for it, then the name is compared char by
-// char, case-insensitively. Used by the request head (downstream/request-head.ts) and the response
-// parser (upstream/h1-response-parser.ts).
-
-// foldedHash hashes s[from, to) folded to lower case. request-head.ts computes the same hash inline
-// while it validates a name's characters.
-export function foldedHash(s: string, from: number, to: number): number {
-  let h = 0;
-  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (s.charCodeAt(i) | 0x20)) | 0;
-  return h;
-}
+// Header names matched where they lie in the text, without making a string of them: the name's length
+// picks the few candidates a table holds for it, then each is compared char by char, case-insensitively
+// (the first char rules most of them out). Used by the request head (downstream/request-head.ts) and the
+// response parser (upstream/h1-response-parser.ts).
 
 // folded: t[from, to) is word (lower-case letters, digits and '-'), in any case.
 export function folded(t: string, from: number, to: number, word: string): boolean {
@@ -18,18 +10,23 @@ export function folded(t: string, from: number, to: number, word: string): boole
   return true;
 }
 
-// NameKinds maps lower-case names to kinds (numbers > 0); their folded hashes must differ.
+// NameKinds maps lower-case names to kinds (numbers > 0).
 export class NameKinds {
-  readonly #byHash = new Map<number, [string, number]>();
+  readonly #byLength: (readonly [string, number])[][] = [];
 
-  constructor(entries: readonly [string, number][], owner: string) {
-    for (const e of entries) this.#byHash.set(foldedHash(e[0], 0, e[0].length), e);
-    if (this.#byHash.size !== entries.length) throw new Error(`${owner}: two names share a hash`);
+  constructor(entries: readonly (readonly [string, number])[]) {
+    for (const e of entries) (this.#byLength[e[0].length] ??= []).push(e);
+    for (let n = 0; n < this.#byLength.length; n++) this.#byLength[n] ??= [];
   }
 
-  // kind is the kind of the name t[from, to), given its foldedHash; 0 for the other names.
-  kind(t: string, from: number, to: number, hash: number): number {
-    const e = this.#byHash.get(hash);
-    return e !== undefined && folded(t, from, to, e[0]) ? e[1] : 0;
+  // kind is the kind of the name t[from, to); 0 for the other names.
+  kind(t: string, from: number, to: number): number {
+    const candidates = this.#byLength[to - from];
+    if (candidates === undefined) return 0;
+    for (let i = 0; i < candidates.length; i++) {
+      const e = candidates[i] as readonly [string, number];
+      if (folded(t, from, to, e[0])) return e[1];
+    }
+    return 0;
   }
 }

@@ -19,7 +19,7 @@ import type { WriteRequest } from '../../lib/raw-write.ts';
 import { readInto } from '../../lib/user-buffer.ts';
 import type { IngressHandler, Listener } from '../handler.ts';
 import { fastProxyAvailable } from '../upstream/fast-proxy.ts';
-import { clientAddress, HeadEnd } from '../upstream/headers.ts';
+import { clientAddress, ClientHeads } from '../upstream/headers.ts';
 import { FastResponse } from './fast-response.ts';
 import type { ResponseOwner } from './fast-response.ts';
 import { parseRequestHead } from './request-head.ts';
@@ -154,9 +154,10 @@ function noop(): void {}
 class FastConnection implements ResponseOwner {
   readonly fast: FastHttp;
   readonly h: TcpHandle;
-  readonly peer: HeadEnd;             // the client's address, and the end of the heads sent upstream
+  readonly peer: ClientHeads;         // the client's address, and the heads its requests send upstream
   readonly keepAliveLines: string;
   rest: string | undefined = undefined;   // bytes read and not consumed yet (latin1)
+  lastHost = '';                          // the Host value of the last request
   res: FastResponse | undefined = undefined;
   partialSince = 0;
   activeAt: number;
@@ -176,7 +177,7 @@ class FastConnection implements ResponseOwner {
     this.activeAt = clock = Date.now();
     const peer: { address?: string } = {};
     h.getpeername(peer);
-    this.peer = new HeadEnd(clientAddress(peer.address), fast.listener.scheme, fast.listener.port);
+    this.peer = new ClientHeads(clientAddress(peer.address), fast.listener.scheme, fast.listener.port);
     (h as Tagged)[C] = this;
     h.setNoDelay(true);
     h.useUserBuffer(READ_BUFFER);
@@ -207,8 +208,9 @@ class FastConnection implements ResponseOwner {
         break;
       }
       this.partialSince = 0;
-      const head = end > MAX_HEAD ? undefined : parseRequestHead(text, end);
+      const head = end > MAX_HEAD ? undefined : parseRequestHead(text, end, this.lastHost);
       if (!head) { this.handOff(); break; }
+      this.lastHost = head.host;
       const res = new FastResponse(this, head.method === 'HEAD', head.keepAlive);
       this.res = res;
       this.rest = end + 4 === text.length ? undefined : text.slice(end + 4);

@@ -5,6 +5,7 @@
 // the first body chunk in one write.
 import { STATUS_CODES } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { EXCHANGE } from '../upstream/fast-proxy.ts';
 
 // ResponseOwner is the connection: it sends the bytes, and is told once the response is complete, to
 // serve the next request.
@@ -66,6 +67,7 @@ export class FastResponse {
   writableEnded = false;
   destroyed = false;
   last = false;                    // the connection closes after this response
+  [EXCHANGE]: unknown = undefined;  // the FastExchange answering through this response
   #head: string | undefined = undefined;
   #hasBody = true;
   #chunked = false;

@@ -45,11 +45,12 @@ const NAMES: [string, number][] = [
   ...['keep-alive', 'proxy-connection', 'te', 'trailer', 'proxy-authorization', 'x-forwarded-for', 'x-forwarded-proto',
     'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'x-original-uri', 'x-scheme'].map((n) => [n, SKIP] as [string, number]),
 ];
-const KINDS = new NameKinds(NAMES, 'request-head');
+const KINDS = new NameKinds(NAMES);
 
 export class RequestHead {
   readonly method: string;
   readonly url: string;
+  readonly requestLine: string;               // "GET /path HTTP/1.1\r\n", as received
   readonly keepAlive: boolean;
   readonly host: string;                      // the first Host value
   readonly requestId: string | undefined;     // the first X-Request-ID value
@@ -59,8 +60,8 @@ export class RequestHead {
   readonly #len: number;
   #headers: IncomingHttpHeaders | undefined = undefined;
 
-  constructor(method: string, url: string, keepAlive: boolean, host: string, requestId: string | undefined, forwardLines: string, text: string, start: number, len: number) {
-    this.method = method; this.url = url; this.keepAlive = keepAlive; this.host = host;
+  constructor(method: string, url: string, requestLine: string, keepAlive: boolean, host: string, requestId: string | undefined, forwardLines: string, text: string, start: number, len: number) {
+    this.method = method; this.url = url; this.requestLine = requestLine; this.keepAlive = keepAlive; this.host = host;
     this.requestId = requestId; this.forwardLines = forwardLines;
     this.#text = text; this.#start = start; this.#len = len;
   }
@@ -71,8 +72,9 @@ export class RequestHead {
 }
 
 // parseRequestHead parses text[0, len), the head without its final CRLFCRLF (latin1-decoded; text may
-// go on with that CRLFCRLF and more).
-export function parseRequestHead(text: string, len = text.length): RequestHead | undefined {
+// go on with that CRLFCRLF and more). hostHint is the Host value the connection's last request had: a
+// Host with the same text is that string itself (no new string, its hash already known to the maps).
+export function parseRequestHead(text: string, len = text.length, hostHint = ''): RequestHead | undefined {
   const sp1 = text.indexOf(' ');
   const method = methodOf(text, sp1);
   if (method === undefined) return undefined;
@@ -93,23 +95,23 @@ export function parseRequestHead(text: string, len = text.length): RequestHead |
     let e = text.indexOf('\r\n', i);
     if (e < 0 || e > len) e = len;
     if (++count > MAX_HEADERS) return undefined;
-    let hash = 0;
     let p = i;
     for (; p < e; p++) {
       const c = text.charCodeAt(p);
       if (c === 58) break;   // ':'
       if (c >= 128 || TCHAR[c] === 0) return undefined;
-      hash = (Math.imul(hash, 31) + (c | 0x20)) | 0;   // header-names.ts foldedHash, as it goes
     }
     if (p === i || p === e) return undefined;
     let vs = p + 1, ve = e;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
     for (let k = vs; k < ve; k++) { const c = text.charCodeAt(k); if ((c < 0x20 && c !== 9) || c > 0x7e) return undefined; }
-    const kind = KINDS.kind(text, i, p, hash);
+    const kind = KINDS.kind(text, i, p);
     switch (kind) {
       case 0: break;
-      case HOST: if (host === undefined) host = text.slice(vs, ve); break;
+      case HOST:
+        if (host === undefined) host = ve - vs === hostHint.length && text.startsWith(hostHint, vs) ? hostHint : text.slice(vs, ve);
+        break;
       case REQUEST_ID: if (requestId === undefined) requestId = text.slice(vs, ve); break;
       case CONTENT_LENGTH:
         if (contentLength || ve - vs !== 1 || text.charCodeAt(vs) !== 48) return undefined;   // only one "0"
@@ -137,7 +139,7 @@ export function parseRequestHead(text: string, len = text.length): RequestHead |
   }
   if (run >= 0) forward += text.slice(run, len) + '\r\n';
   if (host === undefined) return undefined;   // node answers 400 (requireHostHeader)
-  return new RequestHead(method, text.slice(sp1 + 1, sp2), keepAlive, host, requestId, forward, text, start, len);
+  return new RequestHead(method, text.slice(sp1 + 1, sp2), text.slice(0, start), keepAlive, host, requestId, forward, text, start, len);
 }
 
 // buildHeaders makes node's IncomingMessage.headers of the (validated) header lines text[start, len).

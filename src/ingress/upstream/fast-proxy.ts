@@ -45,7 +45,9 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const PARK_MS = 1_000;
 // clock is Date.now() as of the last sweep or connect (at most SWEEP_MS old while connections exist)
 let clock = Date.now();
-const X = Symbol('fastExchange');
+// EXCHANGE is where FastExchange leaves itself on the client's response, for its 'close' listener
+// (FastResponse declares it, so the store does not change the object's shape per request).
+export const EXCHANGE: unique symbol = Symbol('fastExchange');
 const CONN = Symbol('conn');
 
 class Conn {
@@ -238,7 +240,7 @@ export class FastExchange implements ResponseSink {
   }
 
   start(): void {
-    (this.res as ClientResponse & { [X]?: FastExchange })[X] = this;
+    (this.res as ClientResponse & { [EXCHANGE]?: FastExchange })[EXCHANGE] = this;
     this.res.on('close', onClientClose);
     this.started = this.now();
     this.#send(this.pool.acquire(this.endpoint, this.started));
@@ -335,8 +337,8 @@ export class FastExchange implements ResponseSink {
   }
 }
 
-function onClientClose(this: ClientResponse & { [X]?: FastExchange }): void {
-  const x = this[X];
+function onClientClose(this: ClientResponse & { [EXCHANGE]?: FastExchange }): void {
+  const x = this[EXCHANGE];
   if (x && !x.finished) x.abort();
 }
 

@@ -5,7 +5,7 @@
 // on latin1 text (one char per byte: lossless for any bytes), which is what the client writes take, so
 // a read is turned into a string once and the body goes on as slices of it.
 import { latin1Text } from '../../lib/raw-tcp.ts';
-import { folded, foldedHash, NameKinds } from '../header-names.ts';
+import { folded, NameKinds } from '../header-names.ts';
 
 // Flags of the header lines passed to onHead.
 export const HAS_LENGTH = 1, HAS_DATE = 4;
@@ -21,20 +21,12 @@ const HEAD = 0, FIXED = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_CRLF = 4, TRAIL
 const MAX_HEAD = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
 // hop-by-hop response fields and the framing ones, by lower-case name (header-names.ts: no string made
-// per name)
+// per name); the other names are passed on as they are
 const CONTENT_LENGTH = 1, TRANSFER_ENCODING = 2, CONNECTION = 3, DROP = 4, DATE = 5;
 const SPECIAL = new NameKinds([
   ['content-length', CONTENT_LENGTH], ['date', DATE], ['transfer-encoding', TRANSFER_ENCODING], ['connection', CONNECTION],
   ['keep-alive', DROP], ['proxy-connection', DROP], ['upgrade', DROP], ['trailer', DROP],
-], 'h1-response-parser');
-
-// kindOf is the kind of the name t[from, to), case-insensitive; 0 for the names passed on as they are
-// (the lengths of SPECIAL's names spare the others the hash).
-function kindOf(t: string, from: number, to: number): number {
-  const n = to - from;
-  if (n !== 4 && n !== 7 && n !== 10 && n !== 14 && n !== 16 && n !== 17) return 0;
-  return SPECIAL.kind(t, from, to, foldedHash(t, from, to));
-}
+]);
 
 // digits is the value of t[from, to) when it is 1 to 15 decimal digits, else -1.
 function digits(t: string, from: number, to: number): number {
@@ -169,7 +161,7 @@ export class H1ResponseParser {
         vs = colon + 1;
         while (vs < ve && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
         while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
-        const kind = kindOf(t, i, colon);
+        const kind = SPECIAL.kind(t, i, colon);
         switch (kind) {
           case 0: kept = true; break;
           case DATE: kept = true; flags |= HAS_DATE; break;

@@ -51,11 +51,30 @@ let ids = '';
 let idPos = IDS;
 export function requestId(h: IncomingHttpHeaders): string { return requestIdOf(h['x-request-id']); }
 
-export function requestIdOf(given: string | string[] | undefined): string {
+function requestIdOf(given: string | string[] | undefined): string {
   if (typeof given === 'string' && given.length > 0 && given.length <= 200) return given;
   if (idPos >= IDS) { ids = randomBytes(16 * IDS).toString('hex'); idPos = 0; }
   const s = ids.slice(idPos * 32, idPos * 32 + 32);
   idPos++;
+  return s;
+}
+
+// requestIdLine is the X-Request-ID line of a head: the client's ID kept, or a new one. New lines come 256
+// at a time too, made whole, so a request takes one slice.
+const ID_LINE = 'x-request-id: '.length + 32 + 2;
+let idLines = '';
+let idLinePos = IDS;
+export function requestIdLine(given: string | undefined): string {
+  if (given !== undefined && given.length > 0 && given.length <= 200) return 'x-request-id: ' + given + '\r\n';
+  if (idLinePos >= IDS) {
+    const hex = randomBytes(16 * IDS).toString('hex');
+    const lines: string[] = [];
+    for (let i = 0; i < IDS; i++) lines.push('x-request-id: ', hex.slice(i * 32, i * 32 + 32), '\r\n');
+    idLines = lines.join('');
+    idLinePos = 0;
+  }
+  const s = idLines.slice(idLinePos * ID_LINE, idLinePos * ID_LINE + ID_LINE);
+  idLinePos++;
   return s;
 }
 
@@ -95,28 +114,44 @@ function forwardedLines(clientIP: string, scheme: string, host: string, port: nu
     '\r\nx-forwarded-port: ' + port + '\r\nx-forwarded-proto: ' + scheme + '\r\nx-scheme: ' + scheme + '\r\n';
 }
 
-// HeadEnd is the end of the request heads a client connection sends upstream (the fast path, no
-// middleware additions): the forwarding lines and the blank line. They change only with the Host, so
-// one connection builds them once rather than per request.
-export class HeadEnd {
+// ClientHeads builds the request heads a client connection sends upstream on the fast path (no middleware
+// additions): the client's request line, Host, the client's other lines, X-Request-ID, then the forwarding
+// lines and the blank line. Everything but the request line, the client's lines and the request ID depends
+// only on the Host, so the connection makes it once per Host rather than per request.
+export class ClientHeads {
   readonly clientIP: string;
   readonly #scheme: string;
   readonly #port: number;
-  #host: string | undefined = undefined;
+  #raw: string | undefined = undefined;   // the Host value (as received) the rest is for
+  #host = '';                             // hostOf(#raw)
+  #hostLine = '';
   #text = '';
 
   constructor(clientIP: string, scheme: string, port: number) { this.clientIP = clientIP; this.#scheme = scheme; this.#port = port; }
 
-  // for is the end of a head whose Host is host
-  for(host: string): string {
-    if (host !== this.#host) { this.#host = host; this.#text = forwardedLines(this.clientIP, this.#scheme, host, this.#port) + '\r\n'; }
-    return this.#text;
+  // host is hostOf(raw): the routing key of a Host value
+  host(raw: string): string {
+    if (raw !== this.#raw) this.#see(raw);
+    return this.#host;
+  }
+
+  // head is the upstream request head of a request whose Host value is raw
+  head(requestLine: string, raw: string, forwardLines: string, idLine: string): string {
+    if (raw !== this.#raw) this.#see(raw);
+    return requestLine + this.#hostLine + forwardLines + idLine + this.#text;
+  }
+
+  #see(raw: string): void {
+    this.#raw = raw;
+    this.#host = hostOf(raw);
+    this.#hostLine = 'host: ' + raw + '\r\n';
+    this.#text = forwardedLines(this.clientIP, this.#scheme, raw, this.#port) + '\r\n';
   }
 }
 
 // fastRequestHead is the request line, Host, the client's lines and X-Request-ID, then end: the rest of
-// the head (the fast path: its connection's HeadEnd).
-export function fastRequestHead(method: string, path: string, host: string, forwardLines: string, requestId: string, end: string): string {
+// the head (the forwarding lines, the middlewares' additions and the blank line).
+function fastRequestHead(method: string, path: string, host: string, forwardLines: string, requestId: string, end: string): string {
   return method + ' ' + path + ' HTTP/1.1\r\nhost: ' + host + '\r\n' + forwardLines + 'x-request-id: ' + requestId + '\r\n' + end;
 }
 
