@@ -139,9 +139,14 @@ function wrk(t: Target, secs: number): number {
 function lat(t: Target, rate: number, secs: number, dir: string): { p50: number; p99: number; rps: number } {
   return pacedWrk(1, { rate, secs, threads: 2, conns: 50, url: `http://127.0.0.1:${t.port}${PATH}`, headers: [`Host: ${HOST}`], dir });
 }
+// listening: something accepts connections on 127.0.0.1:port
+function listening(port: number): Promise<boolean> {
+  return new Promise<boolean>((r) => { const s = connect(port, '127.0.0.1'); s.on('connect', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+}
+
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await new Promise<boolean>((r) => { const s = connect(port, '127.0.0.1'); s.on('connect', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); })) return;
+    if (await listening(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`port ${port} not listening`);
@@ -153,6 +158,8 @@ async function main(): Promise<void> {
   const want = (n: string) => !process.env['TARGETS'] || process.env['TARGETS'].split(',').includes(n);
   const nginx = which('nginx');
   if (!which('wrk') || !nginx) throw new Error('bench/ingress.ts needs wrk and nginx');
+  // a process left from an earlier run would be measured instead (haproxy even shares a port: SO_REUSEPORT)
+  for (const port of [ORIGIN, ...Object.values(PORT)]) if (await listening(port)) throw new Error(`port ${port} is taken: a process left from an earlier run? (ss -ltnp)`);
   const dir = mkdtempSync(join(tmpdir(), 'portico-ingress-bench-'));
   const procs: ChildProcess[] = [];
   try {
