@@ -157,7 +157,6 @@ class FastConnection implements ResponseOwner {
   readonly peer: ClientHeads;         // the client's address, and the heads its requests send upstream
   readonly keepAliveLines: string;
   rest: string | undefined = undefined;   // bytes read and not consumed yet (latin1)
-  lastHost = '';                          // the Host value of the last request
   res: FastResponse | undefined = undefined;
   partialSince = 0;
   activeAt: number;
@@ -208,9 +207,8 @@ class FastConnection implements ResponseOwner {
         break;
       }
       this.partialSince = 0;
-      const head = end > MAX_HEAD ? undefined : parseRequestHead(text, end, this.lastHost);
+      const head = end > MAX_HEAD ? undefined : parseRequestHead(text, end, this.peer.lastHost);
       if (!head) { this.handOff(); break; }
-      this.lastHost = head.host;
       const res = new FastResponse(this, head.method === 'HEAD', head.keepAlive);
       this.res = res;
       this.rest = end + 4 === text.length ? undefined : text.slice(end + 4);

@@ -58,8 +58,7 @@ export class HostRoutes {
     }
     const prefix = this.prefix;
     if (prefix.size === 0) return this.fallback;
-    let end = path.length;
-    while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+    let end = trimmedEnd(path);
     const scan = this.#scan;
     if (scan !== undefined) {
       // key matches when it is path[0, end) or a run of whole elements at its start
@@ -80,8 +79,11 @@ export class HostRoutes {
   }
 }
 
-function trimSlashes(p: string): string {
+function trimSlashes(p: string): string { return p.slice(0, trimmedEnd(p)); }
+
+// trimmedEnd is p's length without its trailing slashes
+function trimmedEnd(p: string): number {
   let end = p.length;
   while (end > 0 && p.charCodeAt(end - 1) === 47) end--;
-  return p.slice(0, end);
+  return end;
 }

@@ -45,36 +45,35 @@ export function responseHeaders(h: IncomingHttpHeaders, extra: Record<string, st
 }
 
 // requestId keeps a client's X-Request-ID or makes a new one (32 hex digits, as nginx's $request_id).
-// IDs come 256 at a time, as one hex string the requests take slices of.
-const IDS = 256;
-let ids = '';
-let idPos = IDS;
-export function requestId(h: IncomingHttpHeaders): string { return requestIdOf(h['x-request-id']); }
-
-function requestIdOf(given: string | string[] | undefined): string {
-  if (typeof given === 'string' && given.length > 0 && given.length <= 200) return given;
-  if (idPos >= IDS) { ids = randomBytes(16 * IDS).toString('hex'); idPos = 0; }
-  const s = ids.slice(idPos * 32, idPos * 32 + 32);
-  idPos++;
-  return s;
+export function requestId(h: IncomingHttpHeaders): string {
+  const given = h['x-request-id'];
+  return typeof given === 'string' && kept(given) ? given : freshIdLine().slice(ID_PREFIX.length, ID_PREFIX.length + 32);
 }
 
-// requestIdLine is the X-Request-ID line of a head: the client's ID kept, or a new one. New lines come 256
-// at a time too, made whole, so a request takes one slice.
-const ID_LINE = 'x-request-id: '.length + 32 + 2;
-let idLines = '';
-let idLinePos = IDS;
+// requestIdLine is the X-Request-ID line of a head: the client's ID kept, or a new one.
 export function requestIdLine(given: string | undefined): string {
-  if (given !== undefined && given.length > 0 && given.length <= 200) return 'x-request-id: ' + given + '\r\n';
-  if (idLinePos >= IDS) {
+  return given !== undefined && kept(given) ? ID_PREFIX + given + '\r\n' : freshIdLine();
+}
+
+function kept(given: string): boolean { return given.length > 0 && given.length <= 200; }
+
+// freshIdLine is a new "x-request-id: <32 hex digits>\r\n" line. Lines come 256 at a time, made whole as
+// one string: a request takes one slice of it.
+const ID_PREFIX = 'x-request-id: ';
+const ID_LINE = ID_PREFIX.length + 32 + 2;
+const IDS = 256;
+let idLines = '';
+let idPos = IDS;
+function freshIdLine(): string {
+  if (idPos >= IDS) {
     const hex = randomBytes(16 * IDS).toString('hex');
     const lines: string[] = [];
-    for (let i = 0; i < IDS; i++) lines.push('x-request-id: ', hex.slice(i * 32, i * 32 + 32), '\r\n');
+    for (let i = 0; i < IDS; i++) lines.push(ID_PREFIX, hex.slice(i * 32, i * 32 + 32), '\r\n');
     idLines = lines.join('');
-    idLinePos = 0;
+    idPos = 0;
   }
-  const s = idLines.slice(idLinePos * ID_LINE, idLinePos * ID_LINE + ID_LINE);
-  idLinePos++;
+  const s = idLines.slice(idPos * ID_LINE, idPos * ID_LINE + ID_LINE);
+  idPos++;
   return s;
 }
 
@@ -105,8 +104,16 @@ export function clientAddress(a: string | undefined): string {
 export function requestHead(method: string, path: string, forwardLines: string, f: Forwarded, extra: Record<string, string> | undefined): string {
   let end = forwardedLines(f.clientIP, f.scheme, f.host, f.port);
   if (extra) for (const k in extra) end += k + ': ' + extra[k] + '\r\n';
-  return fastRequestHead(method, path, f.host, forwardLines, f.requestId, end + '\r\n');
+  return headText(method + ' ' + path + ' HTTP/1.1\r\n', hostLine(f.host), forwardLines, ID_PREFIX + f.requestId + '\r\n', end + '\r\n');
 }
+
+// headText is the layout of every upstream HTTP/1.1 head: the request line, Host, the client's lines,
+// X-Request-ID, then end (the forwarding lines, the middlewares' additions, the blank line).
+function headText(requestLine: string, host: string, forwardLines: string, idLine: string, end: string): string {
+  return requestLine + host + forwardLines + idLine + end;
+}
+
+function hostLine(host: string): string { return 'host: ' + host + '\r\n'; }
 
 // forwardedLines are the X-Real-IP / X-Forwarded-* lines after X-Request-ID.
 function forwardedLines(clientIP: string, scheme: string, host: string, port: number): string {
@@ -129,6 +136,9 @@ export class ClientHeads {
 
   constructor(clientIP: string, scheme: string, port: number) { this.clientIP = clientIP; this.#scheme = scheme; this.#port = port; }
 
+  // lastHost is the Host value (as received) of the connection's last request
+  get lastHost(): string { return this.#raw ?? ''; }
+
   // host is hostOf(raw): the routing key of a Host value
   host(raw: string): string {
     if (raw !== this.#raw) this.#see(raw);
@@ -138,21 +148,15 @@ export class ClientHeads {
   // head is the upstream request head of a request whose Host value is raw
   head(requestLine: string, raw: string, forwardLines: string, idLine: string): string {
     if (raw !== this.#raw) this.#see(raw);
-    return requestLine + this.#hostLine + forwardLines + idLine + this.#text;
+    return headText(requestLine, this.#hostLine, forwardLines, idLine, this.#text);
   }
 
   #see(raw: string): void {
     this.#raw = raw;
     this.#host = hostOf(raw);
-    this.#hostLine = 'host: ' + raw + '\r\n';
+    this.#hostLine = hostLine(raw);
     this.#text = forwardedLines(this.clientIP, this.#scheme, raw, this.#port) + '\r\n';
   }
-}
-
-// fastRequestHead is the request line, Host, the client's lines and X-Request-ID, then end: the rest of
-// the head (the forwarding lines, the middlewares' additions and the blank line).
-function fastRequestHead(method: string, path: string, host: string, forwardLines: string, requestId: string, end: string): string {
-  return method + ' ' + path + ' HTTP/1.1\r\nhost: ' + host + '\r\n' + forwardLines + 'x-request-id: ' + requestId + '\r\n' + end;
 }
 
 // forwardLinesOf is node:http's side of request-head.ts's forwardLines: the raw header list as
